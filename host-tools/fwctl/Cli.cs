@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Fwctl.Commands;
+
+namespace Fwctl;
+
+/// <summary>
+/// Wires the commands together and applies contracts.md's exit codes: 0 success, 1 the check said no,
+/// 2 usage or input errors (one line on stderr).
+/// </summary>
+public static class Cli
+{
+    public const int Ok = 0;
+    public const int No = 1;
+    public const int UsageError = 2;
+
+    public static int Run(string[] args)
+    {
+        var root = new RootCommand("fwctl: build, verify, package and ship eBPF hotpatches and sandboxed functions to devices");
+        foreach (var command in AllCommands())
+            root.Subcommands.Add(command);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+                Console.Error.WriteLine($"fwctl: {error.Message}");
+            return UsageError;
+        }
+        try
+        {
+            return parse.Invoke();
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"fwctl: {e.Message}");
+            return UsageError;
+        }
+    }
+
+    private static IEnumerable<Command> AllCommands() =>
+    [
+        DemoCommand.Create(),
+    ];
+}
+
+/// <summary>Bad input from the user: printed as one line, exit code 2.</summary>
+public sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,3 @@
+using Fwctl;
+
+return Cli.Run(args);
