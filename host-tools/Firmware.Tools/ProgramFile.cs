@@ -1,4 +1,3 @@
-using Firmware.Ebpf.Isa;
 using Firmware.Ebpf.Programs;
 using Firmware.Ebpf.Text;
 using Firmware.Tools.Elf;
@@ -32,7 +31,7 @@ public static class ProgramFile
                 throw new ProgramFormatException("--section applies only to ELF objects");
             string extension = Path.GetExtension(path).ToLowerInvariant();
             if (extension is ".s" or ".asm")
-                return FromInstructions(name, Assembler.Assemble(System.Text.Encoding.UTF8.GetString(bytes)));
+                return EbpfProgram.FromInstructions(name, Assembler.Assemble(System.Text.Encoding.UTF8.GetString(bytes)));
             if (extension is ".bin" or "")
                 return EbpfProgram.FromBytecode(name, bytes);
             throw new ProgramFormatException($"unknown program type '{extension}' (expected .o, .s, .asm or .bin)");
@@ -43,11 +42,4 @@ public static class ProgramFile
         }
     }
 
-    /// <summary>Validates assembled slots the same way bytecode is validated.</summary>
-    public static EbpfProgram FromInstructions(string name, Instruction[] instructions)
-    {
-        var error = Decoder.Validate(instructions);
-        if (error is not null) throw new ProgramFormatException(error.ToString());
-        return new EbpfProgram(name, instructions);
-    }
 }

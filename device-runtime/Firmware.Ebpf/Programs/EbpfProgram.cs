@@ -45,6 +45,14 @@ public sealed class EbpfProgram
         if (error is not null) throw new ProgramFormatException(error.ToString());
         return new EbpfProgram(name, instructions);
     }
+
+    /// <summary>A program from assembled slots, validated exactly as bytecode is.</summary>
+    public static EbpfProgram FromInstructions(string name, Instruction[] instructions)
+    {
+        var error = Decoder.Validate(instructions);
+        if (error is not null) throw new ProgramFormatException(error.ToString());
+        return new EbpfProgram(name, instructions);
+    }
 }
 
 /// <summary>Input that is not a valid program (bad bytecode, assembly or object file). The message is for users.</summary>
