@@ -13,6 +13,8 @@ public enum FaultKind : byte
     CallDepthExceeded,
     /// <summary>A call named a helper the run does not provide.</summary>
     UnknownHelper,
+    /// <summary>An atomic operation on an address not aligned to its size.</summary>
+    MisalignedAtomic,
     /// <summary>A helper refused its arguments (a guest pointer outside the regions, a bad map handle, ...).</summary>
     HelperFault,
 }
@@ -32,6 +34,7 @@ public readonly record struct Fault(FaultKind Kind, int Instruction, ulong Addre
         FaultKind.BudgetExceeded => $"insn {Instruction}: instruction budget exceeded",
         FaultKind.CallDepthExceeded => $"insn {Instruction}: call depth exceeded",
         FaultKind.UnknownHelper => $"insn {Instruction}: unknown helper {Address}",
+        FaultKind.MisalignedAtomic => $"insn {Instruction}: misaligned atomic access of {Size} bytes at 0x{Address:x}",
         FaultKind.HelperFault => $"insn {Instruction}: helper refused a pointer of {Size} bytes at 0x{Address:x}",
         _ => "no fault",
     };
