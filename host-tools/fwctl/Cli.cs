@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Firmware.Ebpf.Programs;
 using Fwctl.Commands;
 
 namespace Fwctl;
@@ -27,9 +28,9 @@ public static class Cli
         }
         try
         {
-            return parse.Invoke();
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (UsageException e)
+        catch (Exception e) when (e is UsageException or ProgramFormatException)
         {
             Console.Error.WriteLine($"fwctl: {e.Message}");
             return UsageError;
@@ -38,6 +39,9 @@ public static class Cli
 
     private static IEnumerable<Command> AllCommands() =>
     [
+        RunCommand.Create(),
+        ConformanceCommand.Create(),
+        PluginCommand.Create(),
         DemoCommand.Create(),
     ];
 }

@@ -21,16 +21,40 @@ public sealed unsafe class ProgramInstance : IDisposable
     public const int StackSize = StackFrameSize * MaxCallDepth;
 
     private readonly Map[] _maps;
+    private readonly MapSet? _ownedMaps;
     private byte* _stack;
 
-    public ProgramInstance(EbpfProgram program, HelperTable helpers, IReadOnlyList<Map> maps, ExecutionLimits? limits = null)
+    /// <summary>An instance with fresh maps built from the program's definitions, freed with the instance.</summary>
+    public static ProgramInstance Create(EbpfProgram program, HelperTable helpers, ExecutionLimits? limits = null)
     {
+        var maps = new MapSet(program.Maps);
+        try
+        {
+            return new ProgramInstance(program, helpers, maps, limits, maps);
+        }
+        catch
+        {
+            maps.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>An instance over maps the caller owns (shared between programs, or kept across updates).</summary>
+    public ProgramInstance(EbpfProgram program, HelperTable helpers, IReadOnlyList<Map> maps, ExecutionLimits? limits = null)
+        : this(program, helpers, maps, limits, null)
+    {
+    }
+
+    private ProgramInstance(EbpfProgram program, HelperTable helpers, IReadOnlyList<Map> maps, ExecutionLimits? limits, MapSet? ownedMaps)
+    {
+        _ownedMaps = ownedMaps;
         if (maps.Count != program.Maps.Count)
             throw new ArgumentException($"program uses {program.Maps.Count} maps but {maps.Count} were given", nameof(maps));
         Program = program;
         Helpers = helpers;
         Limits = limits ?? ExecutionLimits.Default;
         _maps = [.. maps];
+        CheckReferences();
         _stack = (byte*)NativeMemory.AlignedAlloc(StackSize, 16);
         NativeMemory.Clear(_stack, StackSize);
         Regions = new RegionTable();
@@ -39,7 +63,6 @@ public sealed unsafe class ProgramInstance : IDisposable
             Regions.Add(map.ValueRegion);
         FixedRegionCount = Regions.Count;
         Context = new ExecutionContext(Regions, _maps);
-        CheckReferences();
     }
 
     public EbpfProgram Program { get; }
@@ -101,5 +124,6 @@ public sealed unsafe class ProgramInstance : IDisposable
         if (_stack is null) return;
         NativeMemory.AlignedFree(_stack);
         _stack = null;
+        _ownedMaps?.Dispose();
     }
 }

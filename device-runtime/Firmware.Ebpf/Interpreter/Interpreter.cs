@@ -28,6 +28,8 @@ public sealed unsafe class Interpreter : IEngine
     public string Name => "interpreter";
     public ProgramInstance Instance { get; }
 
+    // Fully optimised from the first call: tiering would run the hot loop unoptimised until OSR kicks in.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RunResult Execute(ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         ulong* r = stackalloc ulong[Register.Count];
