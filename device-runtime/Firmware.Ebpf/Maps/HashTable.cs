@@ -37,7 +37,7 @@ internal sealed unsafe class HashTable : IDisposable
         for (int i = 0; i < capacity; i++) _next[i] = i + 1 < capacity ? i + 1 : None;
         _free = 0;
         _keys = NativeBlock.Allocate((ulong)capacity * _keyStride);
-        _values = NativeBlock.Allocate(ValuesLength);
+        _values = NativeBlock.Allocate((ulong)capacity * _valueStride);
     }
 
     public int Capacity { get; }

@@ -1,5 +1,4 @@
 using System.Collections;
-using Firmware.Ebpf.Memory;
 using Firmware.Ebpf.Programs;
 
 namespace Firmware.Ebpf.Maps;
@@ -45,12 +44,6 @@ public sealed class MapSet : IReadOnlyList<Map>, IDisposable
 
     public int Count => _maps.Length;
     public Map this[int index] => _maps[index];
-
-    /// <summary>Grants a run access to every map's values (ring buffers have none).</summary>
-    public void AddRegions(RegionTable regions)
-    {
-        foreach (var map in _maps) regions.Add(map.ValueRegion);
-    }
 
     public IEnumerator<Map> GetEnumerator() => ((IEnumerable<Map>)_maps).GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
