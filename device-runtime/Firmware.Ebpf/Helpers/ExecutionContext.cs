@@ -38,8 +38,9 @@ public sealed class ExecutionContext
     /// <summary>The map a handle (the value lddw gave the program) stands for, or null for anything else.</summary>
     public Map? MapFromHandle(ulong handle)
     {
-        foreach (var map in Maps)
-            if (map.Handle == handle) return map;
+        // Indexed, not foreach: enumerating through the interface would allocate on every helper call.
+        for (int i = 0; i < Maps.Count; i++)
+            if (Maps[i].Handle == handle) return Maps[i];
         return null;
     }
 
