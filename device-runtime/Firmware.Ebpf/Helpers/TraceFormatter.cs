@@ -47,8 +47,8 @@ internal static class TraceFormatter
                 {
                     case (byte)'-': field.Left = true; break;
                     case (byte)'0': field.Zero = true; break;
-                    case (byte)'+': field.Sign = '+'; break;
-                    case (byte)' ': field.Sign = field.Sign == '+' ? '+' : ' '; break;
+                    case (byte)'+': field.PositiveSign = '+'; break;
+                    case (byte)' ': field.PositiveSign = field.PositiveSign == '+' ? '+' : ' '; break;
                 }
             }
             for (; i < format.Length && char.IsAsciiDigit((char)format[i]); i++)
@@ -62,20 +62,17 @@ internal static class TraceFormatter
             {
                 case 'd' or 'i':
                     long signed = longs > 0 ? (long)argument : (int)argument;
-                    if (signed < 0) field.Sign = '-';
                     // Negating as unsigned also handles long.MinValue.
-                    field.WriteNumber(ref writer, signed < 0 ? 0 - (ulong)signed : (ulong)signed, "D", digits);
+                    field.WriteNumber(ref writer, signed < 0 ? '-' : field.PositiveSign, "",
+                        signed < 0 ? 0 - (ulong)signed : (ulong)signed, "D", digits);
                     break;
                 case 'u' or 'x' or 'X':
-                    field.Sign = '\0';
-                    field.WriteNumber(ref writer, longs > 0 ? argument : (uint)argument,
+                    field.WriteNumber(ref writer, '\0', "", longs > 0 ? argument : (uint)argument,
                         format[i] == 'u' ? "D" : format[i] == 'x' ? "x" : "X", digits);
                     break;
                 case 'p' when longs == 0:
                     if (i + 1 < format.Length && format[i + 1] is (byte)'x' or (byte)'K') i++;
-                    field.Sign = '\0';
-                    field.Prefix = "0x";
-                    field.WriteNumber(ref writer, argument, "x", digits);
+                    field.WriteNumber(ref writer, '\0', "0x", argument, "x", digits);
                     break;
                 case 'c' when longs == 0:
                     text[0] = (char)(byte)argument;
@@ -117,29 +114,30 @@ internal static class TraceFormatter
         return false;
     }
 
-    /// <summary>One conversion's layout: sign or prefix, padding to the width, left or right aligned.</summary>
-    private struct Field()
+    /// <summary>One conversion's flags and width: padding, alignment, and the sign a positive number shows.</summary>
+    private struct Field
     {
         public bool Left;
         public bool Zero;
-        public char Sign;
+        public char PositiveSign; // '+' or ' ' from the flags, '\0' for none
         public int Width;
-        public string Prefix = "";
 
-        public readonly void WriteNumber(ref BoundedWriter writer, ulong magnitude, string format, scoped Span<char> digits)
+        public readonly void WriteNumber(ref BoundedWriter writer, char sign, string prefix, ulong magnitude, string format,
+            scoped Span<char> digits)
         {
             magnitude.TryFormat(digits, out int length, format, CultureInfo.InvariantCulture);
-            Write(ref writer, digits[..length], Zero);
+            Write(ref writer, sign, prefix, digits[..length], Zero);
         }
 
-        public readonly void WriteText(ref BoundedWriter writer, scoped ReadOnlySpan<char> text) => Write(ref writer, text, zeroPad: false);
+        public readonly void WriteText(ref BoundedWriter writer, scoped ReadOnlySpan<char> text) =>
+            Write(ref writer, '\0', "", text, zeroPad: false);
 
-        private readonly void Write(ref BoundedWriter writer, scoped ReadOnlySpan<char> body, bool zeroPad)
+        private readonly void Write(ref BoundedWriter writer, char sign, string prefix, scoped ReadOnlySpan<char> body, bool zeroPad)
         {
-            int padding = Math.Max(0, Width - body.Length - Prefix.Length - (Sign == '\0' ? 0 : 1));
+            int padding = Math.Max(0, Width - body.Length - prefix.Length - (sign == '\0' ? 0 : 1));
             if (!Left && !zeroPad) writer.Repeat(' ', padding);
-            if (Sign != '\0') writer.Append(Sign);
-            writer.Append(Prefix);
+            if (sign != '\0') writer.Append(sign);
+            writer.Append(prefix);
             if (!Left && zeroPad) writer.Repeat('0', padding);
             writer.Append(body);
             if (Left) writer.Repeat(' ', padding);

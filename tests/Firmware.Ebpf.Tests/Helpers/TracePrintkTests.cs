@@ -41,6 +41,7 @@ public class TracePrintkTests
     [InlineData("[%5d] [%-5d] [%05d]", "[   42] [42   ] [00042]", 42, 42, 42)]
     [InlineData("[%+d] [% d] [%05d]", "[+3] [ 3] [-0003]", 3, 3, unchecked((ulong)-3L))]
     [InlineData("[%08lx] [%4c]", "[0000beef] [   z]", 0xbeef, 'z')]
+    [InlineData("[%+u] [%+c] [%+05x]", "[7] [z] [0000f]", 7, 'z', 15)]
     [InlineData("line\n", "line")]
     public void Formats_like_the_kernel(string format, string expected, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0) =>
         Assert.Equal(expected, Format(format, a1, a2, a3));
