@@ -120,7 +120,7 @@ public static class Disassembler
                 string register = RegisterName(insn.Dst, true);
                 return swap is null || !Spelling.SwapWidths.Contains(insn.Imm) ? null : $"{register} = {swap.Name}{insn.Imm} {register}";
             case AluOp.Mov when !k && insn.Offset != 0:
-                return Spelling.SignExtensions.Contains(insn.Offset) ? $"{dst} = (s{insn.Offset}){src}" : null;
+                return Spelling.CanSignExtend(insn.Offset, wide) ? $"{dst} = (s{insn.Offset}){src}" : null;
             default:
                 var arithmetic = Array.Find(Spelling.ArithmeticOps, a => a.Op == insn.AluOp && a.Offset == insn.Offset);
                 return arithmetic is null ? null : $"{dst} {arithmetic.Operator} {(k ? Hex(insn.Imm) : src)}";

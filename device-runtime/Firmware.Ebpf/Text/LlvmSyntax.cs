@@ -129,7 +129,7 @@ internal static class LlvmSyntax
     {
         bool wide = IsWide(m, "dst");
         string type = m.Groups["name"].Value;
-        short bits = Array.Find(Spelling.SignExtensions, b => type == $"s{b}" && (wide || b < 32));
+        short bits = Array.Find(Spelling.SignExtensions, b => type == $"s{b}" && Spelling.CanSignExtend(b, wide));
         if (bits == 0) throw new SyntaxError($"cannot sign-extend from '{type}' ({(wide ? "s8, s16 or s32" : "s8 or s16")})");
         var cls = wide ? InstructionClass.Alu64 : InstructionClass.Alu;
         return new Instruction(Opcode.Alu(cls, AluOp.Mov, OperandSource.X), Reg(m, "dst", wide), Reg(m, "src", wide), bits, 0);

@@ -60,8 +60,11 @@ internal static class Spelling
 
     public static Width WidthOf(AccessSize size) => Array.Find(Widths, w => w.Size == size)!;
 
-    /// <summary>The source widths movsx can sign-extend from (its offset field); only ALU64 has 32.</summary>
+    /// <summary>The source widths movsx can sign-extend from (its offset field).</summary>
     public static readonly short[] SignExtensions = [8, 16, 32];
+
+    /// <summary>Only ALU64 sign-extends from 32 bits: a 32-bit mov from 32 bits is a plain mov.</summary>
+    public static bool CanSignExtend(int bits, bool wide) => SignExtensions.Contains((short)bits) && (wide || bits < 32);
 
     /// <summary>A byte swap: one END opcode per name, the width (16, 32, 64) in the immediate.</summary>
     public sealed record ByteSwap(InstructionClass Class, OperandSource Source, string Name);

@@ -41,7 +41,7 @@ internal static partial class UbpfSyntax
             foreach (var op in Spelling.ArithmeticOps)
                 forms[op.Mnemonic + suffix] = new(2, o => Arithmetic(cls, op, o));
             forms["neg" + suffix] = new(1, o => new Instruction(Opcode.Alu(cls, AluOp.Neg, OperandSource.K), Reg(o[0]), 0, 0, 0));
-            foreach (short bits in Spelling.SignExtensions.Where(b => suffix != "" && b < (cls == InstructionClass.Alu ? 32 : 64)))
+            foreach (short bits in Spelling.SignExtensions.Where(b => suffix != "" && Spelling.CanSignExtend(b, cls == InstructionClass.Alu64)))
                 forms[$"movsx{bits}{suffix}"] = new(2, o =>
                     new Instruction(Opcode.Alu(cls, AluOp.Mov, OperandSource.X), Reg(o[0]), Reg(o[1]), bits, 0));
         }
@@ -100,7 +100,7 @@ internal static partial class UbpfSyntax
             [var relative] when relative.StartsWith("pc", StringComparison.Ordinal) && !JumpField.IsLabel(relative) =>
                 JumpField.To(local, relative[2..]),
             [var id] when Operands.IsNumber(id) => helper with { Imm = Operands.Imm32(id) },
-            [var name] when JumpField.IsLabel(name) => new Encoded(local, Label: name),
+            [var name] when JumpField.IsLabel(name) && name is not ("local" or "helper") => new Encoded(local, Label: name),
             _ => throw new SyntaxError($"bad call target '{operand}'"),
         };
     }
