@@ -1,0 +1,173 @@
+using System.Buffers.Binary;
+using ELFSharp.ELF;
+using ELFSharp.ELF.Sections;
+using Firmware.Ebpf.Programs;
+
+namespace Firmware.Tools.Elf;
+
+/// <summary>One section header, copied out of ELFSharp so that later stages never touch the parser again.</summary>
+internal sealed record ElfSection(int Index, string Name, SectionType Type, SectionFlags Flags, ulong Offset, ulong Size)
+{
+    public bool IsCode => Type == SectionType.ProgBits && Flags.HasFlag(SectionFlags.Executable);
+    public bool IsAllocated => Flags.HasFlag(SectionFlags.Allocatable);
+}
+
+/// <summary>A symbol table entry; <see cref="Section"/> is null for undefined, absolute and common symbols.</summary>
+internal sealed record ElfSymbol(int Index, string Name, SymbolType Type, ulong Value, ulong Size, ElfSection? Section);
+
+/// <summary>A REL entry: <see cref="Offset"/> is a byte offset into the section the relocations apply to.</summary>
+internal sealed record ElfRelocation(ulong Offset, uint Type, int SymbolIndex);
+
+/// <summary>
+/// The parts of a 64-bit little-endian EM_BPF relocatable object the loader needs. ELFSharp parses the
+/// headers, names and symbols; every failure it can raise is turned into a <see cref="ProgramFormatException"/>
+/// here, and section contents are sliced from the file only after a bounds check, so nothing past this
+/// class can be surprised by a corrupted header.
+/// </summary>
+internal sealed class ElfObject
+{
+    private const ushort EmBpf = 247;
+    private const int HeaderSize = 64;
+    private const int SectionHeaderSize = 64;
+    private const int RelEntrySize = 16;
+
+    private readonly byte[] _file;
+
+    private ElfObject(byte[] file, IReadOnlyList<ElfSection> sections, IReadOnlyList<ElfSymbol> symbols)
+    {
+        _file = file;
+        Sections = sections;
+        Symbols = symbols;
+    }
+
+    public IReadOnlyList<ElfSection> Sections { get; }
+    public IReadOnlyList<ElfSymbol> Symbols { get; }
+
+    public static ElfObject Parse(byte[] file)
+    {
+        CheckHeader(file);
+        try
+        {
+            using var elf = ELFReader.Load<ulong>(new MemoryStream(file, writable: false), shouldOwnStream: true);
+            var sections = elf.Sections
+                .Select((s, i) => new ElfSection(i, Printable(s.Name), s.Type, s.Flags, s.Offset, s.Size))
+                .ToList();
+            var symbols = new List<ElfSymbol>();
+            foreach (var table in elf.GetSections<SymbolTable<ulong>>())
+            {
+                if (symbols.Count > 0) throw new ProgramFormatException("more than one symbol table");
+                foreach (var entry in table.Entries)
+                {
+                    var section = entry.IsPointedIndexSpecial || entry.PointedSectionIndex >= sections.Count
+                        ? null
+                        : sections[entry.PointedSectionIndex];
+                    // Section symbols have no name of their own; relocations against them read better with the section's.
+                    string name = entry.Type == SymbolType.Section && section is not null ? section.Name : Printable(entry.Name);
+                    symbols.Add(new ElfSymbol(symbols.Count, name, entry.Type, entry.Value, entry.Size, section));
+                }
+            }
+            return new ElfObject(file, sections, symbols);
+        }
+        catch (Exception e) when (e is not ProgramFormatException)
+        {
+            throw new ProgramFormatException($"malformed ELF object: {Printable(e.Message)}");
+        }
+    }
+
+    /// <summary>Checks what ELFSharp would either accept silently (machine, byte order) or report obscurely.</summary>
+    private static void CheckHeader(byte[] file)
+    {
+        if (file is not [0x7f, (byte)'E', (byte)'L', (byte)'F', ..])
+            throw new ProgramFormatException("not an ELF object (bad magic)");
+        if (file.Length < HeaderSize)
+            throw new ProgramFormatException($"truncated ELF header: {file.Length} bytes, expected at least {HeaderSize}");
+        switch (file[4])
+        {
+            case 1: throw new ProgramFormatException("32-bit ELF object; eBPF objects are 64-bit (ELFCLASS64)");
+            case not 2: throw new ProgramFormatException($"unknown ELF class {file[4]}");
+        }
+        switch (file[5])
+        {
+            case 2: throw new ProgramFormatException("big-endian ELF object; only little-endian eBPF is supported (clang -target bpfel or bpf)");
+            case not 1: throw new ProgramFormatException($"unknown ELF byte order {file[5]}");
+        }
+        ushort machine = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(18));
+        if (machine != EmBpf)
+            throw new ProgramFormatException($"ELF machine is {MachineName(machine)}, not eBPF (EM_BPF, 247)");
+        ulong shoff = BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(0x28));
+        ushort shentsize = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(0x3a));
+        ushort shnum = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(0x3c));
+        ushort shstrndx = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(0x3e));
+        if (shnum == 0) throw new ProgramFormatException("ELF object has no section headers");
+        if (shentsize != SectionHeaderSize)
+            throw new ProgramFormatException($"ELF section header size is {shentsize}, expected {SectionHeaderSize}");
+        if (shoff > (ulong)file.Length || (ulong)file.Length - shoff < (ulong)shnum * SectionHeaderSize)
+            throw new ProgramFormatException(
+                $"section header table ({shnum} entries at offset 0x{shoff:x}) is outside the file ({file.Length} bytes)");
+        if (shstrndx == 0 || shstrndx >= shnum)
+            throw new ProgramFormatException($"section name table index {shstrndx} is invalid ({shnum} sections)");
+    }
+
+    private static string MachineName(ushort machine) => machine switch
+    {
+        3 => "x86 (3)",
+        40 => "ARM (40)",
+        62 => "x86-64 (62)",
+        183 => "AArch64 (183)",
+        243 => "RISC-V (243)",
+        _ => machine.ToString(),
+    };
+
+    /// <summary>
+    /// Names end up in error messages, which must stay on one line whatever a corrupted file holds; valid
+    /// objects never have control characters in names, so lookups are unaffected.
+    /// </summary>
+    public static string Printable(string? name) =>
+        name is null ? "" : string.Create(name.Length, name, (span, n) =>
+        {
+            for (int i = 0; i < n.Length; i++) span[i] = char.IsControl(n[i]) ? '?' : n[i];
+        });
+
+    public ElfSection? Find(string name) => Sections.FirstOrDefault(s => s.Name == name);
+
+    /// <summary>The bytes of a section (zeros for NOBITS); throws when the header points outside the file.</summary>
+    public byte[] Contents(ElfSection section, ulong maxSize = int.MaxValue)
+    {
+        if (section.Size > maxSize)
+            throw new ProgramFormatException($"section '{section.Name}' is too large ({section.Size} bytes, at most {maxSize})");
+        if (section.Type == SectionType.NoBits) return new byte[section.Size];
+        if (section.Offset > (ulong)_file.Length || (ulong)_file.Length - section.Offset < section.Size)
+            throw new ProgramFormatException(
+                $"section '{section.Name}' (offset 0x{section.Offset:x}, {section.Size} bytes) is outside the file ({_file.Length} bytes)");
+        return _file.AsSpan((int)section.Offset, (int)section.Size).ToArray();
+    }
+
+    /// <summary>
+    /// The REL entries that apply to <paramref name="target"/>. ELFSharp does not expose sh_info, so the
+    /// relocation section is found by the name every ELF producer gives it: ".rel" + the target's name.
+    /// </summary>
+    public IReadOnlyList<ElfRelocation> RelocationsFor(ElfSection target)
+    {
+        if (Find(".rela" + target.Name) is { Type: SectionType.RelocationAddends })
+            throw new ProgramFormatException($"section '{target.Name}' has RELA relocations; eBPF objects use REL");
+        if (Find(".rel" + target.Name) is not { Type: SectionType.Relocation } rel) return [];
+        byte[] bytes = Contents(rel);
+        if (bytes.Length % RelEntrySize != 0)
+            throw new ProgramFormatException($"relocation section '{rel.Name}' size {bytes.Length} is not a multiple of {RelEntrySize}");
+        var result = new ElfRelocation[bytes.Length / RelEntrySize];
+        for (int i = 0; i < result.Length; i++)
+        {
+            var entry = bytes.AsSpan(i * RelEntrySize, RelEntrySize);
+            ulong info = BinaryPrimitives.ReadUInt64LittleEndian(entry[8..]);
+            ulong symbol = info >> 32;
+            result[i] = new ElfRelocation(BinaryPrimitives.ReadUInt64LittleEndian(entry), (uint)info,
+                symbol > int.MaxValue ? int.MaxValue : (int)symbol);
+        }
+        return result;
+    }
+
+    public ElfSymbol Symbol(int index, string context) =>
+        index > 0 && index < Symbols.Count
+            ? Symbols[index]
+            : throw new ProgramFormatException($"{context}: relocation refers to unknown symbol #{index}");
+}
