@@ -39,6 +39,8 @@ public static class Cli
 
     private static IEnumerable<Command> AllCommands() =>
     [
+        AsmCommand.Create(),
+        DisasmCommand.Create(),
         RunCommand.Create(),
         ConformanceCommand.Create(),
         PluginCommand.Create(),
