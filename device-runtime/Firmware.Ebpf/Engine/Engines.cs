@@ -1,15 +1,20 @@
+using Firmware.Ebpf.Jit.X64;
+
 namespace Firmware.Ebpf.Engine;
 
 /// <summary>The engines by the names users give on the command line (--engine).</summary>
 public static class Engines
 {
     public const string Interpreter = "interpreter";
+    public const string X64 = "x64";
 
-    public static IReadOnlyList<string> Names { get; } = [Interpreter];
+    /// <summary>The engines this machine can run: the interpreter everywhere, the x64 JIT on Linux x86-64.</summary>
+    public static IReadOnlyList<string> Names { get; } = X64Jit.IsSupported ? [Interpreter, X64] : [Interpreter];
 
     public static IEngine Create(string name, ProgramInstance instance) => name switch
     {
         Interpreter => new Interpreter.Interpreter(instance),
+        X64 when X64Jit.IsSupported => X64Jit.CreateEngine(instance),
         _ => throw new ArgumentException($"unknown engine '{name}' (available: {string.Join(", ", Names)})", nameof(name)),
     };
 }

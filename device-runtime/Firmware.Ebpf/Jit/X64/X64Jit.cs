@@ -1,0 +1,211 @@
+using System.Runtime.InteropServices;
+using Firmware.Ebpf.Engine;
+using Firmware.Ebpf.Helpers;
+using Firmware.Ebpf.Isa;
+using Firmware.Ebpf.Memory;
+using Iced.Intel;
+using Instruction = Firmware.Ebpf.Isa.Instruction;
+using X86 = Iced.Intel.Instruction;
+using static Iced.Intel.AssemblerRegisters;
+using static Firmware.Ebpf.Jit.X64.X64Registers;
+using Register = Iced.Intel.Register;
+
+namespace Firmware.Ebpf.Jit.X64;
+
+/// <summary>The x86-64 JIT (System V calling convention, Linux).</summary>
+public static class X64Jit
+{
+    public static bool IsSupported =>
+        RuntimeInformation.ProcessArchitecture == Architecture.X64 && OperatingSystem.IsLinux();
+
+    /// <summary>
+    /// Compiles <paramref name="instance"/>'s program. Accesses <paramref name="proofs"/> proves safe are not
+    /// checked; with <paramref name="near"/> the code is placed within ±2 GiB of that address.
+    /// </summary>
+    public static JitEngine CreateEngine(ProgramInstance instance, IAccessProofs? proofs = null, nint near = 0)
+    {
+        if (!IsSupported) throw new PlatformNotSupportedException("the x64 JIT needs Linux on x86-64");
+        var program = Compile(instance, proofs ?? NoProofs.Instance);
+        var code = near == 0 ? ExecutableMemory.Create(program.Code) : ExecutableMemory.CreateNear(program.Code, near);
+        try
+        {
+            return new JitEngine(Engines.X64, instance, program, code);
+        }
+        catch
+        {
+            code.Dispose();
+            throw;
+        }
+    }
+
+    internal static JitProgram Compile(ProgramInstance instance, IAccessProofs proofs) => new X64Compiler(instance, proofs).Compile();
+}
+
+/// <summary>
+/// Translates one program, instruction by instruction, into Iced's assembler; one file per concern
+/// (ALU, memory, jumps, calls). Layout of the output:
+/// <code>
+/// entry:      save callee-saved registers, load the state, call body, restore, ret
+/// fault exit: record the exit site (ecx) and fault address (r11), reset rsp, leave through the epilogue
+/// body:       the program; exit is ret (the entry called body, local calls call their target)
+/// cold code:  exit stubs, region-check slow paths, division special cases, the region scan routine
+/// </code>
+/// Labels: every instruction control can enter gets one; internal labels always bind to an instruction
+/// of the same eBPF instruction, so no two labels ever share an x86 instruction.
+/// </summary>
+internal sealed partial class X64Compiler
+{
+    private readonly ProgramInstance _instance;
+    private readonly Instruction[] _code;
+    private readonly ProgramAnalysis _analysis;
+    private readonly IAccessProofs _proofs;
+    private readonly Assembler _a = new(64);
+    private readonly bool[] _labelled;
+    private readonly Label[] _labels;
+    private readonly List<ExitSite> _sites = [];
+    /// <summary>Out-of-line code, emitted after the body so the hot path falls through.</summary>
+    private readonly List<Action> _cold = [];
+    private readonly List<Helper> _helpers = [];
+    private readonly Dictionary<int, int> _helperIndex = [];
+    private int _cacheSlots;
+    private Label _faultExit, _scanRegions;
+
+    public X64Compiler(ProgramInstance instance, IAccessProofs proofs)
+    {
+        _instance = instance;
+        _code = instance.Program.Instructions;
+        _analysis = new ProgramAnalysis(instance);
+        _proofs = proofs;
+        _labelled = new bool[_code.Length + 1];
+        _labels = new Label[_code.Length + 1];
+        for (int pc = 0; pc <= _code.Length; pc++)
+            _labelled[pc] |= _analysis.IsTarget(pc) || (pc < _code.Length && NeedsFallThroughLabel(pc));
+        for (int pc = 0; pc <= _code.Length; pc++)
+            if (_labelled[pc]) _labels[pc] = _a.CreateLabel();
+        _faultExit = _a.CreateLabel();
+        _scanRegions = _a.CreateLabel();
+    }
+
+    public JitProgram Compile()
+    {
+        EmitEntry();
+        for (int pc = 0; pc < _code.Length; pc++)
+        {
+            BindLabel(pc);
+            int emitted = _a.Instructions.Count;
+            EmitInstruction(pc);
+            if (_labelled[pc] && _a.Instructions.Count == emitted) _a.zero_bytes(); // le64 emits nothing
+            if (_code[pc].IsLddw) pc++;
+        }
+        // A program that runs past its last instruction returns r0, as if it ended with exit.
+        BindLabel(_code.Length);
+        _a.ret();
+        foreach (var emit in _cold) emit();
+        if (_cacheSlots > 0) EmitScanRegions();
+        var writer = new CodeBuffer();
+        _a.Assemble(writer, 0);
+        return new JitProgram(writer.ToArray(), [.. _sites], _cacheSlots, [.. _helpers]);
+    }
+
+    private void BindLabel(int pc)
+    {
+        if (_labelled[pc]) _a.Label(ref _labels[pc]);
+    }
+
+    /// <summary>
+    /// Entry: <c>ulong entry(r1, r2, r3, r4 = rcx, r5 = r8, RunState* = r9)</c>. After six pushes and the call
+    /// into the body, rsp is 16-byte aligned in the body (the invariant in <see cref="X64Registers"/>).
+    /// Registers the program has not set read 0, as in the interpreter.
+    /// </summary>
+    private void EmitEntry()
+    {
+        var body = _a.CreateLabel();
+        var epilogue = _a.CreateLabel();
+        foreach (var register in CalleeSaved) _a.push(register);
+        _a.mov(State, r9);
+        _a.mov(Reg(4), rcx);
+        _a.mov(__qword_ptr[State + RunState.SavedStackPointerOffset], rsp);
+        _a.mov(Reg(Isa.Register.FramePointer), __qword_ptr[State + RunState.StackTopOffset]);
+        _a.mov(Budget, __qword_ptr[State + RunState.BudgetOffset]);
+        foreach (int register in (ReadOnlySpan<int>)[0, 6, 7, 8, 9])
+            Emit(X86.Create(Code.Xor_rm32_r32, R32(register), R32(register)));
+        _a.call(body);
+        _a.Label(ref epilogue);
+        for (int i = CalleeSaved.Length - 1; i >= 0; i--) _a.pop(CalleeSaved[i]);
+        _a.ret();
+
+        // Fault exit: ecx = exit site, r11 = guest address; rax (r0) is kept for helper unwinds.
+        _a.Label(ref _faultExit);
+        _a.mov(__dword_ptr[State + RunState.ExitSiteOffset], ecx);
+        _a.mov(__qword_ptr[State + RunState.FaultAddressOffset], Address);
+        _a.mov(rsp, __qword_ptr[State + RunState.SavedStackPointerOffset]);
+        _a.jmp(epilogue);
+
+        _a.Label(ref body);
+        _a.zero_bytes(); // body's own instruction, so instruction 0 can carry its label too
+    }
+
+    private void EmitInstruction(int pc)
+    {
+        var insn = _code[pc];
+        switch (insn.Class)
+        {
+            case InstructionClass.Alu or InstructionClass.Alu64:
+                EmitAlu(insn);
+                break;
+            case InstructionClass.Ld:
+                EmitLddw(insn, _code[pc + 1]);
+                break;
+            case InstructionClass.Ldx:
+                EmitLoad(pc, insn);
+                break;
+            case InstructionClass.Stx when insn.AccessMode == AccessMode.Atomic:
+                EmitAtomic(pc, insn);
+                break;
+            case InstructionClass.St or InstructionClass.Stx:
+                EmitStore(pc, insn);
+                break;
+            case InstructionClass.Jmp when insn.JmpOp == JmpOp.Call:
+                EmitCall(pc, insn);
+                break;
+            case InstructionClass.Jmp when insn.JmpOp == JmpOp.Exit:
+                _a.ret();
+                break;
+            default:
+                EmitJump(pc, insn);
+                break;
+        }
+    }
+
+    private void Emit(X86 instruction) => _a.AddInstruction(instruction);
+
+    /// <summary>A cold stub that leaves the code at <paramref name="site"/>; jump to it with r11 = the fault address.</summary>
+    private Label ExitStub(ExitSite site)
+    {
+        var stub = _a.CreateLabel();
+        int index = _sites.Count;
+        _sites.Add(site);
+        _cold.Add(() =>
+        {
+            _a.Label(ref stub);
+            _a.mov(ecx, index);
+            _a.jmp(_faultExit);
+        });
+        return stub;
+    }
+
+    /// <summary>Collects the assembled bytes.</summary>
+    private sealed class CodeBuffer : CodeWriter
+    {
+        private byte[] _bytes = new byte[4096];
+        private int _length;
+
+        public override void WriteByte(byte value)
+        {
+            if (_length == _bytes.Length) Array.Resize(ref _bytes, _length * 2);
+            _bytes[_length++] = value;
+        }
+
+        public byte[] ToArray() => _bytes.AsSpan(0, _length).ToArray();
+    }
+}
