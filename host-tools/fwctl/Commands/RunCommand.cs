@@ -27,7 +27,7 @@ public static class RunCommand
             if (runs < 1) throw new UsageException("--repeat must be at least 1");
             var loaded = ProgramFile.Load(parse.GetValue(program)!, parse.GetValue(section));
             byte[] input = ReadInput(parse.GetValue(mem));
-            var helpers = new HelperTable();
+            var helpers = StandardHelpers.CreateTable();
             using var instance = ProgramInstance.Create(loaded, helpers);
             instance.Context.Trace = line => Console.Error.WriteLine(line);
 

@@ -15,8 +15,13 @@ public class PluginTests
     private static readonly string Plugin = Path.Combine(RepoPaths.Root, "tests", "conformance", "plugin");
     private static readonly string Fwctl = Path.Combine(AppContext.BaseDirectory, "fwctl");
 
-    public static TheoryData<string> Files() =>
-        [.. Directory.GetFiles(RepoPaths.ConformanceTests, "*.data").Order(StringComparer.Ordinal).Select(Path.GetFileName)!];
+    public static TheoryData<string> Files()
+    {
+        var files = new TheoryData<string>();
+        foreach (var path in Directory.GetFiles(RepoPaths.ConformanceTests, "*.data").Order(StringComparer.Ordinal))
+            files.Add(Path.GetFileName(path));
+        return files;
+    }
 
     [Theory]
     [MemberData(nameof(Files))]
