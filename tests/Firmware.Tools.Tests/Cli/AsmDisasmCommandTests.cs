@@ -1,3 +1,5 @@
+using Firmware.Ebpf.Isa;
+
 namespace Firmware.Tools.Tests.Cli;
 
 /// <summary>`fwctl asm` and `fwctl disasm` run in-process, with the console redirected (hence the collection).</summary>
@@ -83,6 +85,21 @@ public sealed class AsmDisasmCommandTests : IDisposable
         string bin = Path.Combine(_dir, "p.bin");
         File.WriteAllBytes(bin, [0xb7, 0x00, 0x00, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x95, 0, 0, 0, 0, 0, 0, 0]);
         Assert.Equal((0, "       0:\tr0 = 0x2a\n       1:\texit\n", ""), Fwctl(null, "disasm", bin));
+    }
+
+    [Fact]
+    public void Disasm_of_an_object_shows_its_source_lines_and_reassembles()
+    {
+        string obj = Elf.Clang.ObjectPath("lines.c");
+        var (exit, listing, stderr) = Fwctl(null, "disasm", obj, "--section", "hook/lines");
+        Assert.Equal((0, ""), (exit, stderr));
+        string[] source = File.ReadAllLines(Elf.Clang.SourcePath("lines.c"));
+        Assert.Contains($"; {Array.Find(source, l => l.Contains("ENTRY-MARKER"))}\n", listing);
+        Assert.Contains($"; {Array.Find(source, l => l.Contains("SCALE-MARKER"))}\n", listing);
+        var loaded = ProgramFile.Load(obj, "hook/lines");
+        string expected = string.Concat(Instruction.WriteAll(loaded.Instructions).Chunk(Instruction.Size)
+            .Select(slot => string.Join(' ', slot.Select(b => b.ToString("x2"))) + "\n"));
+        Assert.Equal(expected, Fwctl(listing, "asm").Stdout);
     }
 
     [Theory]
