@@ -242,9 +242,8 @@ internal static class LlvmSyntax
             ? FindAtomic(form, name[..^suffix.Length])
             : throw new SyntaxError($"unknown atomic operation '{name}' (xchg_64, xchg32_32, cmpxchg_64, cmpxchg32_32)");
         if (!compare) return Atomic(m, atomic, wide, SameRegister(m, wide));
-        string expected = m.Groups["expected"].Value;
         if (Reg(m, "dst", wide) != Register0 || Reg(m, "expected", wide) != Register0)
-            throw new SyntaxError($"cmpxchg compares with and returns in {Operands.RegisterName(Register0, wide)}, not '{expected}'");
+            throw new SyntaxError($"cmpxchg compares with and returns in {Operands.RegisterName(Register0, wide)}: '{m.Value}'");
         return Atomic(m, atomic, wide, Reg(m, "src", wide));
     }
 

@@ -21,10 +21,8 @@ public static class AsmCommand
         var command = new Command("asm", "Assembles eBPF text and prints the bytecode as hex, 8 bytes a line") { file };
         command.SetAction(parse =>
         {
-            string? path = parse.GetValue(file);
-            byte[] code = Instruction.WriteAll(Assemble(path));
-            for (int slot = 0; slot < code.Length; slot += Instruction.Size)
-                Console.WriteLine(string.Join(' ', code.Skip(slot).Take(Instruction.Size).Select(b => b.ToString("x2"))));
+            foreach (byte[] slot in Instruction.WriteAll(Assemble(parse.GetValue(file))).Chunk(Instruction.Size))
+                Console.WriteLine(string.Join(' ', slot.Select(b => b.ToString("x2"))));
             return Cli.Ok;
         });
         return command;
