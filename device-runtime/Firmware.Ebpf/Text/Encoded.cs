@@ -9,6 +9,11 @@ namespace Firmware.Ebpf.Text;
 internal readonly record struct Encoded(Instruction Insn, Instruction? Next = null, string? Label = null)
 {
     public static implicit operator Encoded(Instruction insn) => new(insn);
+
+    /// <summary>The two slots of lddw: the low 32 bits of the value in the first, the high 32 bits in the second.</summary>
+    public static Encoded Lddw(byte dst, byte kind, long imm64) => new(
+        new Instruction(Opcode.Lddw, dst, kind, 0, unchecked((int)imm64)),
+        new Instruction(0, 0, 0, 0, (int)(imm64 >> 32)));
 }
 
 /// <summary>Where an instruction keeps its jump distance: ja32 and local calls in the 32-bit immediate, other jumps in the 16-bit offset.</summary>

@@ -25,6 +25,7 @@ internal static class LlvmSyntax
         ("{imm}", $"(?<imm>{Number})"),
         ("{next}", $"(?<next>{Number})"),
         ("{kind}", $"(?<kind>{Number})"),
+        ("{expected}", $"(?<expected>{Register})"),
         ("{mem}", $@"\(\s*(?<base>{Register})\s*(?<offset>{Offset})?\s*\)"),
         ("{addr}", $@"(?<base>{Register})\s*(?<offset>{Offset})?"),
         ("{size}", @"(?<size>[us]\d+)"),
@@ -40,7 +41,7 @@ internal static class LlvmSyntax
         (Compile("{dst} = -{src}"), Negate),
         (Compile(@"{dst} = \({name}\){src}"), SignExtend),
         (Compile("{dst} = {name} {src}"), ByteSwap),
-        (Compile("{dst} = {imm} ll"), m => UbpfSyntax.Lddw(Reg(m, "dst", wide: true), 0, Operands.Imm64(m.Groups["imm"].Value))),
+        (Compile("{dst} = {imm} ll"), m => Encoded.Lddw(Reg(m, "dst", wide: true), 0, Operands.Imm64(m.Groups["imm"].Value))),
         (Compile(@"{dst} = (?<value>map_val)\({name}\({imm}\)\)(?: \+ {next})? ll"), PseudoLoad),
         (Compile(@"{dst} = {name}\({imm}\)(?: \+ {next})? ll"), PseudoLoad),
         (Compile("ld_pseudo {dst}, {kind}, {imm}"), LdPseudo),
@@ -48,7 +49,7 @@ internal static class LlvmSyntax
         (Compile(@"\*\({size} \*\){mem} = {operand}"), Store),
         (Compile(@"lock \*\({size} \*\){mem} {op} {src}"), LockedUpdate),
         (Compile(@"{dst} = {name}\(\({size} \*\){mem}, {src}\)"), FetchUpdate),
-        (Compile(@"{dst} = {name}\({addr}(?:, (?<expected>[rw]\d+))?, {src}\)"), Exchange),
+        (Compile(@"{dst} = {name}\({addr}(?:, {expected})?, {src}\)"), Exchange),
         (Compile("if {dst} {cmp} {operand} goto {target}"), Branch),
         (Compile("goto {target}"), m => JumpField.To(new Instruction(Opcode.Ja, 0, 0, 0, 0), m.Groups["target"].Value)),
         (Compile("gotol {target}"), m => JumpField.To(new Instruction(Opcode.Ja32, 0, 0, 0, 0), m.Groups["target"].Value)),
@@ -152,7 +153,7 @@ internal static class LlvmSyntax
             ?? throw new SyntaxError($"unknown lddw form '{m.Value}'");
         long next = m.Groups["next"].Success ? Operands.Imm32(m.Groups["next"].Value) : 0;
         long imm = (uint)Operands.Imm32(m.Groups["imm"].Value);
-        return UbpfSyntax.Lddw(Reg(m, "dst", wide: true), (byte)pseudo.Kind, imm | next << 32);
+        return Encoded.Lddw(Reg(m, "dst", wide: true), (byte)pseudo.Kind, imm | next << 32);
     }
 
     /// <summary>llvm-objdump's own spelling of a pseudo lddw; it has no room for the second immediate.</summary>
@@ -160,7 +161,7 @@ internal static class LlvmSyntax
     {
         int kind = Operands.Imm32(m.Groups["kind"].Value);
         if (!Array.Exists(Spelling.PseudoLoads, p => (int)p.Kind == kind)) throw new SyntaxError($"unknown lddw source {kind}");
-        return UbpfSyntax.Lddw(Reg(m, "dst", wide: true), (byte)kind, (uint)Operands.Imm32(m.Groups["imm"].Value));
+        return Encoded.Lddw(Reg(m, "dst", wide: true), (byte)kind, (uint)Operands.Imm32(m.Groups["imm"].Value));
     }
 
     private static (Spelling.Width Width, bool Signed) Size(Match m)

@@ -22,7 +22,10 @@ internal static partial class Operands
     public static int Imm32(string text) =>
         unchecked((int)(long)Parse(text, int.MinValue, int.MaxValue, uint.MaxValue, "immediate"));
 
-    /// <summary>The 64-bit immediate of lddw, with the same decimal/hex rule as <see cref="Imm32"/>.</summary>
+    /// <summary>
+    /// The 64-bit immediate of lddw, with the same decimal/hex rule as <see cref="Imm32"/>. (BigInteger's
+    /// &amp; works on two's complement, so the mask gives a negative value's 64-bit pattern.)
+    /// </summary>
     public static long Imm64(string text) =>
         unchecked((long)(ulong)(Parse(text, long.MinValue, long.MaxValue, ulong.MaxValue, "immediate") & ulong.MaxValue));
 

@@ -58,7 +58,7 @@ internal static partial class UbpfSyntax
         forms["ja32"] = new(1, o => JumpField.To(new Instruction(Opcode.Ja32, 0, 0, 0, 0), o[0]));
         forms["exit"] = new(0, _ => new Instruction(Opcode.Exit, 0, 0, 0, 0));
         forms["call"] = new(1, o => Call(o[0]));
-        forms["lddw"] = new(2, o => Lddw(Reg(o[0]), 0, Operands.Imm64(o[1])));
+        forms["lddw"] = new(2, o => Encoded.Lddw(Reg(o[0]), 0, Operands.Imm64(o[1])));
         foreach (var w in Spelling.Widths)
         {
             forms["ldx" + w.Suffix] = new(2, o => Load(AccessMode.Mem, w.Size, o));
@@ -104,10 +104,6 @@ internal static partial class UbpfSyntax
             _ => throw new SyntaxError($"bad call target '{operand}'"),
         };
     }
-
-    internal static Encoded Lddw(byte dst, byte kind, long imm64) => new(
-        new Instruction(Opcode.Lddw, dst, kind, 0, unchecked((int)imm64)),
-        new Instruction(0, 0, 0, 0, (int)(imm64 >> 32)));
 
     private static Instruction Load(AccessMode mode, AccessSize size, string[] o)
     {
