@@ -1,0 +1,19 @@
+using Firmware.Ebpf.Engine;
+
+namespace Firmware.Bench;
+
+/// <summary>
+/// What to measure, from the command line. The benchmarks run in this process (see <see cref="BenchConfig"/>),
+/// so their parameter sources read these directly.
+/// </summary>
+public static class BenchSettings
+{
+    /// <summary>The native gcc -O2 build, measured beside the engines as their baseline.</summary>
+    public const string Native = "native";
+
+    /// <summary>Engines to measure; every engine in <see cref="Engines.Names"/> unless --engines narrows it.</summary>
+    public static IReadOnlyList<string> Engines { get; set; } = Ebpf.Engine.Engines.Names;
+
+    /// <summary>Programs to measure; all of bench/programs unless --programs narrows it.</summary>
+    public static IReadOnlyList<string> Programs { get; set; } = [.. Workloads.Names];
+}
