@@ -4,11 +4,17 @@ using Firmware.Ebpf.Programs;
 namespace Firmware.Tools.Conformance;
 
 /// <summary>
-/// One bpf_conformance `.data` file: sections introduced by `-- name` lines (asm, raw, mem, result,
-/// error, ...), `#` comments. The program comes from `raw` when present (exact bytes), else from `asm`.
+/// One bpf_conformance `.data` file: sections introduced by the runner's directives (`-- asm`, `-- raw`,
+/// `-- mem`, `-- result`, `-- error`, ...), `#` comments. Any other `-- ...` line is program text, where
+/// the assembler must reject it (negative/invalid_unknown_directive). The program comes from `raw`
+/// when present (exact bytes), else from `asm`.
 /// </summary>
 public sealed record ConformanceCase(string Name, string? Asm, byte[]? Raw, byte[] Memory, ulong? Result, string? Error)
 {
+    private static readonly string[] Directives = ["asm", "raw", "result", "mem", "error", "c", "no register offset"];
+
+    public static ConformanceCase Load(string path) => Parse(Path.GetFileName(path), File.ReadAllText(path));
+
     public static ConformanceCase Parse(string name, string text)
     {
         var sections = new Dictionary<string, List<string>>();
@@ -16,7 +22,7 @@ public sealed record ConformanceCase(string Name, string? Asm, byte[]? Raw, byte
         foreach (var rawLine in text.Split('\n'))
         {
             string line = rawLine.TrimEnd('\r');
-            if (line.StartsWith("-- ", StringComparison.Ordinal))
+            if (line.StartsWith("-- ", StringComparison.Ordinal) && Directives.Contains(line[3..].Trim()))
             {
                 current = [];
                 sections[line[3..].Trim()] = current;

@@ -1,15 +1,16 @@
 using Firmware.Ebpf.Isa;
 using Firmware.Ebpf.Programs;
 using Firmware.Ebpf.Text;
+using Firmware.Tools.Conformance;
 
-namespace Firmware.Ebpf.Tests.Text;
+namespace Firmware.Tools.Tests.Conformance;
 
 /// <summary>The assembler on every bpf_conformance program, and on every invalid_* negative case.</summary>
 public class ConformanceAssemblyTests
 {
-    private static string[] PositiveNames => ConformanceFiles.Names(RepoPaths.ConformanceTests, "*.data");
+    private static string[] PositiveNames => Names(RepoPaths.ConformanceTests, "*.data");
 
-    private static string[] InvalidNames => ConformanceFiles.Names(RepoPaths.ConformanceNegative, "invalid_*.data");
+    private static string[] InvalidNames => Names(RepoPaths.ConformanceNegative, "invalid_*.data");
 
     public static TheoryData<string> Positive() => new(PositiveNames);
 
@@ -19,23 +20,23 @@ public class ConformanceAssemblyTests
     [MemberData(nameof(Positive))]
     public void Assembles_to_a_valid_program_and_to_the_raw_bytes_when_given(string file)
     {
-        var sections = ConformanceFiles.Sections(Path.Combine(RepoPaths.ConformanceTests, file));
-        Assert.True(sections.TryGetValue("asm", out string? asm), $"{file} has no asm section");
-        var program = EbpfProgram.FromInstructions(file, Assembler.Assemble(asm));
-        if (sections.TryGetValue("raw", out string? raw))
-            Assert.Equal(ConformanceFiles.Raw(raw), Instruction.WriteAll(program.Instructions));
+        var test = ConformanceCase.Load(Path.Combine(RepoPaths.ConformanceTests, file));
+        Assert.True(test.Asm is not null, $"{file} has no asm section");
+        var program = EbpfProgram.FromInstructions(file, Assembler.Assemble(test.Asm));
+        if (test.Raw is { } raw)
+            Assert.Equal(raw, Instruction.WriteAll(program.Instructions));
     }
 
     [Fact]
     public void Some_case_has_both_asm_and_raw() =>
-        Assert.Contains(PositiveNames, file => ConformanceFiles.Sections(Path.Combine(RepoPaths.ConformanceTests, file)).ContainsKey("raw"));
+        Assert.Contains(PositiveNames, file => ConformanceCase.Load(Path.Combine(RepoPaths.ConformanceTests, file)).Raw is not null);
 
     [Theory]
     [MemberData(nameof(Invalid))]
     public void Rejects_invalid_case(string file)
     {
-        var sections = ConformanceFiles.Sections(Path.Combine(RepoPaths.ConformanceNegative, file));
-        var error = Assert.Throws<ProgramFormatException>(() => Assembler.Assemble(sections["asm"]));
+        var test = ConformanceCase.Load(Path.Combine(RepoPaths.ConformanceNegative, file));
+        var error = Assert.Throws<ProgramFormatException>(() => Assembler.Assemble(test.Asm!));
         Assert.Contains(ExpectedErrors[file], error.Message);
         Assert.StartsWith("line ", error.Message);
     }
@@ -43,6 +44,14 @@ public class ConformanceAssemblyTests
     [Fact]
     public void Every_invalid_case_has_an_expected_error() =>
         Assert.Equal(ExpectedErrors.Keys.Order(StringComparer.Ordinal), InvalidNames);
+
+    /// <summary>File names matching <paramref name="pattern"/>, never none: missing test data fails loudly.</summary>
+    private static string[] Names(string directory, string pattern)
+    {
+        string[] files = [.. Directory.GetFiles(directory, pattern).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
+        Assert.NotEmpty(files);
+        return files;
+    }
 
     private static readonly Dictionary<string, string> ExpectedErrors = new()
     {
