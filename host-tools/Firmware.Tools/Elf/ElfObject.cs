@@ -20,15 +20,12 @@ internal sealed record ElfRelocation(ulong Offset, uint Type, int SymbolIndex);
 
 /// <summary>
 /// The parts of a 64-bit little-endian EM_BPF relocatable object the loader needs. ELFSharp parses the
-/// headers, names and symbols; every failure it can raise is turned into a <see cref="ProgramFormatException"/>
-/// here, and section contents are sliced from the file only after a bounds check, so nothing past this
-/// class can be surprised by a corrupted header.
+/// headers, names and symbols once <see cref="ElfHeaderCheck"/> has vouched for them; anything it still
+/// raises becomes a <see cref="ProgramFormatException"/> here, so nothing past this class can be
+/// surprised by a corrupted header.
 /// </summary>
 internal sealed class ElfObject
 {
-    private const ushort EmBpf = 247;
-    private const int HeaderSize = 64;
-    private const int SectionHeaderSize = 64;
     private const int RelEntrySize = 16;
 
     private readonly byte[] _file;
@@ -45,7 +42,7 @@ internal sealed class ElfObject
 
     public static ElfObject Parse(byte[] file)
     {
-        CheckHeader(file);
+        ElfHeaderCheck.Check(file);
         try
         {
             using var elf = ELFReader.Load<ulong>(new MemoryStream(file, writable: false), shouldOwnStream: true);
@@ -74,50 +71,6 @@ internal sealed class ElfObject
         }
     }
 
-    /// <summary>Checks what ELFSharp would either accept silently (machine, byte order) or report obscurely.</summary>
-    private static void CheckHeader(byte[] file)
-    {
-        if (file is not [0x7f, (byte)'E', (byte)'L', (byte)'F', ..])
-            throw new ProgramFormatException("not an ELF object (bad magic)");
-        if (file.Length < HeaderSize)
-            throw new ProgramFormatException($"truncated ELF header: {file.Length} bytes, expected at least {HeaderSize}");
-        switch (file[4])
-        {
-            case 1: throw new ProgramFormatException("32-bit ELF object; eBPF objects are 64-bit (ELFCLASS64)");
-            case not 2: throw new ProgramFormatException($"unknown ELF class {file[4]}");
-        }
-        switch (file[5])
-        {
-            case 2: throw new ProgramFormatException("big-endian ELF object; only little-endian eBPF is supported (clang -target bpfel or bpf)");
-            case not 1: throw new ProgramFormatException($"unknown ELF byte order {file[5]}");
-        }
-        ushort machine = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(18));
-        if (machine != EmBpf)
-            throw new ProgramFormatException($"ELF machine is {MachineName(machine)}, not eBPF (EM_BPF, 247)");
-        ulong shoff = BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(0x28));
-        ushort shentsize = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(0x3a));
-        ushort shnum = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(0x3c));
-        ushort shstrndx = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(0x3e));
-        if (shnum == 0) throw new ProgramFormatException("ELF object has no section headers");
-        if (shentsize != SectionHeaderSize)
-            throw new ProgramFormatException($"ELF section header size is {shentsize}, expected {SectionHeaderSize}");
-        if (shoff > (ulong)file.Length || (ulong)file.Length - shoff < (ulong)shnum * SectionHeaderSize)
-            throw new ProgramFormatException(
-                $"section header table ({shnum} entries at offset 0x{shoff:x}) is outside the file ({file.Length} bytes)");
-        if (shstrndx == 0 || shstrndx >= shnum)
-            throw new ProgramFormatException($"section name table index {shstrndx} is invalid ({shnum} sections)");
-    }
-
-    private static string MachineName(ushort machine) => machine switch
-    {
-        3 => "x86 (3)",
-        40 => "ARM (40)",
-        62 => "x86-64 (62)",
-        183 => "AArch64 (183)",
-        243 => "RISC-V (243)",
-        _ => machine.ToString(),
-    };
-
     /// <summary>
     /// Names end up in error messages, which must stay on one line whatever a corrupted file holds; valid
     /// objects never have control characters in names, so lookups are unaffected.
@@ -130,16 +83,14 @@ internal sealed class ElfObject
 
     public ElfSection? Find(string name) => Sections.FirstOrDefault(s => s.Name == name);
 
-    /// <summary>The bytes of a section (zeros for NOBITS); throws when the header points outside the file.</summary>
+    /// <summary>The bytes of a section (zeros for NOBITS); <see cref="ElfHeaderCheck"/> has put every other section inside the file.</summary>
     public byte[] Contents(ElfSection section, ulong maxSize = int.MaxValue)
     {
         if (section.Size > maxSize)
             throw new ProgramFormatException($"section '{section.Name}' is too large ({section.Size} bytes, at most {maxSize})");
-        if (section.Type == SectionType.NoBits) return new byte[section.Size];
-        if (section.Offset > (ulong)_file.Length || (ulong)_file.Length - section.Offset < section.Size)
-            throw new ProgramFormatException(
-                $"section '{section.Name}' (offset 0x{section.Offset:x}, {section.Size} bytes) is outside the file ({_file.Length} bytes)");
-        return _file.AsSpan((int)section.Offset, (int)section.Size).ToArray();
+        return section.Type == SectionType.NoBits
+            ? new byte[section.Size]
+            : _file.AsSpan((int)section.Offset, (int)section.Size).ToArray();
     }
 
     /// <summary>

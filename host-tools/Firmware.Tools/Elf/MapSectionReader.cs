@@ -57,10 +57,10 @@ internal static class MapSectionReader
         if (elf.Find(BtfMapSection) is { } btfMaps)
         {
             if (btf is null) throw new ProgramFormatException($"section '{BtfMapSection}' needs BTF to describe its maps (compile with -g)");
-            var variables = btf.DataSection(BtfMapSection)
-                .Select(s => btf.Type(s.Type))
-                .Where(t => t.Kind == BtfKind.Var)
-                .ToDictionary(t => t.Name, t => t.SizeOrType);
+            var variables = new Dictionary<string, uint>();
+            foreach (var variable in btf.DataSection(BtfMapSection).Select(s => btf.Type(s.Type)))
+                if (variable.Kind != BtfKind.Var || !variables.TryAdd(variable.Name, variable.SizeOrType))
+                    throw Btf.Bad($"'{BtfMapSection}' entry '{variable.Name}' is not a single variable");
             foreach (var symbol in MapSymbols(elf, btfMaps))
             {
                 if (!variables.TryGetValue(symbol.Name, out uint type))

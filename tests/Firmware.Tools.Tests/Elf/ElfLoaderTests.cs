@@ -119,6 +119,23 @@ public partial class ElfLoaderTests
     }
 
     [Fact]
+    public void ACallbackIsACodeAddressAndItsOwnRelocationsAreApplied()
+    {
+        var program = ElfLoader.Load(Clang.Compile("callback.c"));
+        int loopLength = SectionSlots("callback.c", "hook/loop")["loop"].Length;
+        var step = SectionSlots("callback.c", ".text")["step"];
+
+        Assert.Equal(loopLength + step.Length, program.Instructions.Length);
+        var address = program.Instructions[1];
+        Assert.Equal((byte)LddwKind.CodeAddress, address.Src);
+        Assert.Equal(loopLength, 2 + address.Imm);
+        int totals = program.Maps.ToList().FindIndex(m => m.Name == "totals");
+        int bss = program.Maps.ToList().FindIndex(m => m.Name == ".bss");
+        Assert.Equal([((byte)LddwKind.CodeAddress, address.Imm, 0), ((byte)LddwKind.MapValueByIndex, bss, 0),
+            ((byte)LddwKind.MapValueByIndex, bss, 0), ((byte)LddwKind.MapByIndex, totals, 0)], MapLoads(program));
+    }
+
+    [Fact]
     public void SectionsAreListedAndSelectable()
     {
         byte[] elf = Clang.Compile("calls.c");
@@ -184,6 +201,13 @@ public partial class ElfLoaderTests
     {
         var error = Assert.Throws<ProgramFormatException>(() => ElfLoader.Load(Clang.Compile("missing_function.c")));
         Assert.Contains("call to missing function 'not_defined_anywhere'", error.Message);
+    }
+
+    [Fact]
+    public void AMapTypeTheDeviceDoesNotHaveIsRejected()
+    {
+        var error = Assert.Throws<ProgramFormatException>(() => ElfLoader.Load(Clang.Compile("unsupported_map.c")));
+        Assert.StartsWith("map 'per_cpu': unsupported map type 6 (supported: Hash (1), Array (2)", error.Message);
     }
 
     private static IEnumerable<(byte Kind, int Map, int Offset)> MapLoads(EbpfProgram program)

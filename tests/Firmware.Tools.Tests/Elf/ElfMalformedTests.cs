@@ -8,7 +8,7 @@ namespace Firmware.Tools.Tests.Elf;
 public class ElfMalformedTests
 {
     private static readonly string[] Sources =
-        ["btf_maps.c", "calls.c", "globals.c", "legacy_maps.c", "lines.c", "strings.c", "text_only.c"];
+        ["btf_maps.c", "callback.c", "calls.c", "globals.c", "legacy_maps.c", "lines.c", "strings.c", "text_only.c"];
 
     public static TheoryData<string> SourceNames() => [.. Sources];
 
@@ -60,7 +60,7 @@ public class ElfMalformedTests
         byte[] elf = Clang.Compile("calls.c");
         var header = SectionHeader(elf, "hook/first");
         BinaryPrimitives.WriteUInt64LittleEndian(header[0x18..], (ulong)elf.Length); // sh_offset
-        Assert.Matches(@"^section 'hook/first' \(offset 0x[0-9a-f]+, 40 bytes\) is outside the file", Reject(elf));
+        Assert.Matches(@"^section 'hook/first' \(offset 0x[0-9a-f]+, 40 bytes\) is outside the file \(\d+ bytes\)$", Reject(elf));
     }
 
     [Fact]
@@ -91,6 +91,31 @@ public class ElfMalformedTests
         int offset = (int)BinaryPrimitives.ReadUInt64LittleEndian(btf[0x18..]);
         elf[offset] ^= 0xff;
         Assert.Equal("bad BTF: bad magic", Reject(elf));
+    }
+
+    [Fact]
+    public void BtfMapsWithoutBtf()
+    {
+        byte[] elf = Clang.Compile("btf_maps.c");
+        RenameSection(elf, ".BTF", ".BTX");
+        Assert.Equal("section '.maps' needs BTF to describe its maps (compile with -g)", Reject(elf));
+    }
+
+    [Fact]
+    public void InvalidInstruction()
+    {
+        byte[] elf = Clang.Compile("calls.c");
+        int offset = (int)BinaryPrimitives.ReadUInt64LittleEndian(SectionHeader(elf, "hook/first")[0x18..]);
+        elf[offset + 8] = 0xff;
+        Assert.Equal("section 'hook/first': insn 1: unknown opcode 0xff", Reject(elf));
+    }
+
+    [Fact]
+    public void NotARelocatableObject()
+    {
+        byte[] elf = Clang.Compile("calls.c");
+        elf[16] = 2; // ET_EXEC
+        Assert.Equal("ELF type is 2, not a relocatable object (ET_REL, what clang -c writes)", Reject(elf));
     }
 
     [Theory]
@@ -165,6 +190,16 @@ public class ElfMalformedTests
         for (int i = 0; i < count; i++)
             if (SectionName(elf, i) == name) return elf.AsSpan(shoff + i * 64, 64);
         throw new InvalidOperationException($"no section {name}");
+    }
+
+    /// <summary>Overwrites a section's name in place (same length; names may share bytes with longer names).</summary>
+    private static void RenameSection(byte[] elf, string name, string newName)
+    {
+        int shoff = (int)BinaryPrimitives.ReadUInt64LittleEndian(elf.AsSpan(0x28));
+        int names = BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan(0x3e));
+        int namesOffset = (int)BinaryPrimitives.ReadUInt64LittleEndian(elf.AsSpan(shoff + names * 64 + 0x18));
+        int nameOffset = BinaryPrimitives.ReadInt32LittleEndian(SectionHeader(elf, name));
+        System.Text.Encoding.ASCII.GetBytes(newName).CopyTo(elf, namesOffset + nameOffset);
     }
 
     private static string SectionName(byte[] elf, int index)
