@@ -83,19 +83,20 @@ internal sealed partial class X64Compiler
     }
 
     /// <summary>
-    /// A fresh 512-byte frame (r10 -= 512) with r6..r9 saved on the native stack; the depth limit is the
-    /// interpreter's, checked before anything moves.
+    /// A fresh 512-byte frame (r10 -= 512) with r6..r9 saved on the native stack. As in the interpreter, the
+    /// depth limit is checked first, and a call to an earlier instruction is then charged like a back edge.
     /// </summary>
     private void EmitLocalCall(int pc, int target)
     {
         var frameRegister = Reg(Isa.Register.FramePointer);
         _a.cmp(__dword_ptr[State + RunState.DepthOffset], ProgramInstance.MaxCallDepth - 1);
         _a.je(ExitStub(new ExitSite(FaultKind.CallDepthExceeded, pc)));
+        if (target <= pc) ChargeBackEdge(pc, target);
         _a.inc(__dword_ptr[State + RunState.DepthOffset]);
         foreach (var register in LocalCallSaved) _a.push(register);
         _a.sub(rsp, 8);
         _a.sub(frameRegister, ProgramInstance.StackFrameSize);
-        _a.call(_labels[target]);
+        _a.call(LabelOf(target));
         _a.add(frameRegister, ProgramInstance.StackFrameSize);
         _a.add(rsp, 8);
         for (int i = LocalCallSaved.Length - 1; i >= 0; i--) _a.pop(LocalCallSaved[i]);

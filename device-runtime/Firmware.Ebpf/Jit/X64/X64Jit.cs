@@ -79,7 +79,9 @@ internal sealed partial class X64Compiler
         _labelled = new bool[_code.Length + 1];
         _labels = new Label[_code.Length + 1];
         for (int pc = 0; pc <= _code.Length; pc++)
-            _labelled[pc] |= _analysis.IsTarget(pc) || (pc < _code.Length && NeedsFallThroughLabel(pc));
+            _labelled[pc] |= _analysis.IsTarget(pc);
+        for (int pc = 0; pc < _code.Length; pc++)
+            if (NeedsFallThroughLabel(pc)) _labelled[pc + 1] = true;
         for (int pc = 0; pc <= _code.Length; pc++)
             if (_labelled[pc]) _labels[pc] = _a.CreateLabel();
         _faultExit = _a.CreateLabel();
@@ -111,6 +113,11 @@ internal sealed partial class X64Compiler
     {
         if (_labelled[pc]) _a.Label(ref _labels[pc]);
     }
+
+    /// <summary>The label of instruction <paramref name="pc"/>, which the constructor must have created.</summary>
+    private Label LabelOf(int pc) => _labelled[pc]
+        ? _labels[pc]
+        : throw new InvalidOperationException($"insn {pc} is a branch target without a label");
 
     /// <summary>
     /// Entry: <c>ulong entry(r1, r2, r3, r4 = rcx, r5 = r8, RunState* = r9)</c>. After six pushes and the call

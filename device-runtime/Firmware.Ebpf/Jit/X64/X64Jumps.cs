@@ -63,19 +63,19 @@ internal sealed partial class X64Compiler
         if (insn.JmpOp == JmpOp.Ja)
         {
             if (target <= pc) ChargeBackEdge(pc, target);
-            _a.jmp(_labels[target]);
+            _a.jmp(LabelOf(target));
             return;
         }
         EmitComparison(insn);
         var condition = Conditions[insn.JmpOp];
         if (target > pc)
         {
-            Branches[condition](_a, _labels[target]);
+            Branches[condition](_a, LabelOf(target));
             return;
         }
-        Branches[Negations[condition]](_a, _labels[pc + 1]);
+        Branches[Negations[condition]](_a, LabelOf(pc + 1));
         ChargeBackEdge(pc, target);
-        _a.jmp(_labels[target]);
+        _a.jmp(LabelOf(target));
     }
 
     /// <summary>A conditional back edge falls through by jumping to the next instruction, which needs a label.</summary>
