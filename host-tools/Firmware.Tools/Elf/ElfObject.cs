@@ -27,6 +27,9 @@ internal sealed record ElfRelocation(ulong Offset, uint Type, int SymbolIndex);
 internal sealed class ElfObject
 {
     private const int RelEntrySize = 16;
+    // Twice the largest program the decoder accepts. Nothing the loader reads comes near it in a real
+    // object, and it keeps a corrupted .bss size from allocating gigabytes of zeros.
+    private const ulong MaxSectionSize = 1 << 24;
 
     private readonly byte[] _file;
 
@@ -84,10 +87,10 @@ internal sealed class ElfObject
     public ElfSection? Find(string name) => Sections.FirstOrDefault(s => s.Name == name);
 
     /// <summary>The bytes of a section (zeros for NOBITS); <see cref="ElfHeaderCheck"/> has put every other section inside the file.</summary>
-    public byte[] Contents(ElfSection section, ulong maxSize = int.MaxValue)
+    public byte[] Contents(ElfSection section)
     {
-        if (section.Size > maxSize)
-            throw new ProgramFormatException($"section '{section.Name}' is too large ({section.Size} bytes, at most {maxSize})");
+        if (section.Size > MaxSectionSize)
+            throw new ProgramFormatException($"section '{section.Name}' is too large ({section.Size} bytes, at most {MaxSectionSize})");
         return section.Type == SectionType.NoBits
             ? new byte[section.Size]
             : _file.AsSpan((int)section.Offset, (int)section.Size).ToArray();

@@ -46,8 +46,6 @@ internal static class MapSectionReader
     public const string BtfMapSection = ".maps";
     public const string LegacyMapSection = "maps";
 
-    // Global data is copied into every device that runs the program; anything near this size is a mistake.
-    private const ulong MaxDataSize = 1 << 24;
     private const int LegacyDefinitionSize = 16; // type, key_size, value_size, max_entries; map_flags optional
     private const uint DataMapKeySize = 4;
 
@@ -76,7 +74,11 @@ internal static class MapSectionReader
         }
         foreach (var section in elf.Sections.Where(IsGlobalData))
         {
-            byte[] initial = elf.Contents(section, MaxDataSize);
+            // A map's initial value is plain bytes: an address inside it would have no meaning on a device.
+            if (elf.RelocationsFor(section).Count > 0)
+                throw new ProgramFormatException(
+                    $"global data in '{section.Name}' holds addresses (such as an array of string pointers), which programs cannot use");
+            byte[] initial = elf.Contents(section);
             bool readOnly = section.Name.StartsWith(".rodata", StringComparison.Ordinal);
             table.AddDataSection(section, new MapDefinition(section.Name, MapType.Array, DataMapKeySize,
                 (uint)initial.Length, 1, InitialValue: initial, ReadOnly: readOnly));

@@ -210,6 +210,13 @@ public partial class ElfLoaderTests
         Assert.StartsWith("map 'per_cpu': unsupported map type 6 (supported: Hash (1), Array (2)", error.Message);
     }
 
+    [Fact]
+    public void PointersInGlobalDataAreRejected()
+    {
+        var error = Assert.Throws<ProgramFormatException>(() => ElfLoader.Load(Clang.Compile("data_pointers.c")));
+        Assert.StartsWith("global data in '.data' holds addresses", error.Message);
+    }
+
     private static IEnumerable<(byte Kind, int Map, int Offset)> MapLoads(EbpfProgram program)
     {
         var code = program.Instructions;
