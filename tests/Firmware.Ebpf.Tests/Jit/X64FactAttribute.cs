@@ -7,6 +7,20 @@ public sealed class X64FactAttribute : FactAttribute
 {
     public X64FactAttribute()
     {
-        if (!X64Jit.IsSupported) Skip = "the x64 JIT needs Linux on x86-64";
+        if (!X64Jit.IsSupported) Skip = X64Theory.SkipReason;
     }
+}
+
+/// <summary>A theory that runs only where the x86-64 JIT does.</summary>
+public sealed class X64TheoryAttribute : TheoryAttribute
+{
+    public X64TheoryAttribute()
+    {
+        if (!X64Jit.IsSupported) Skip = X64Theory.SkipReason;
+    }
+}
+
+internal static class X64Theory
+{
+    public const string SkipReason = "the x64 JIT needs Linux on x86-64";
 }
