@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Firmware.Ebpf.Engine;
 using Firmware.Ebpf.Helpers;
@@ -59,7 +60,8 @@ internal sealed partial class X64Compiler
     private readonly Instruction[] _code;
     private readonly ProgramAnalysis _analysis;
     private readonly IAccessProofs _proofs;
-    private readonly Assembler _a = new(64);
+    /// <summary>Collects instructions and labels; every branch is rel32 (see <see cref="Encode"/>).</summary>
+    private readonly Assembler _a = new(64) { PreferShortBranch = false };
     private readonly bool[] _labelled;
     private readonly Label[] _labels;
     private readonly List<ExitSite> _sites = [];
@@ -104,9 +106,30 @@ internal sealed partial class X64Compiler
         _a.ret();
         foreach (var emit in _cold) emit();
         if (_cacheSlots > 0) EmitScanRegions();
-        var writer = new CodeBuffer();
-        _a.Assemble(writer, 0);
-        return new JitProgram(writer.ToArray(), [.. _sites], _cacheSlots, [.. _helpers]);
+        return new JitProgram(Encode(), [.. _sites], _cacheSlots, [.. _helpers]);
+    }
+
+    /// <summary>
+    /// One pass of Iced's encoder instead of its BlockEncoder, which spends most of a compile looking for
+    /// branches to shorten. The Assembler marks a labelled instruction's IP with the label's id and a
+    /// branch's target with the id it jumps to; branches are all rel32, so their size is known before their
+    /// target: encode in order, note where each label landed, then patch the displacements.
+    /// </summary>
+    private byte[] Encode()
+    {
+        var code = new CodeBuffer();
+        var encoder = Encoder.Create(64, code);
+        var labels = new Dictionary<ulong, int>();
+        var branches = new List<(int End, ulong Label)>();
+        foreach (var instruction in _a.Instructions)
+        {
+            if (instruction.IP != 0) labels[instruction.IP] = code.Length;
+            encoder.Encode(instruction, (ulong)code.Length);
+            if (instruction.Op0Kind == OpKind.NearBranch64) branches.Add((code.Length, instruction.NearBranch64));
+        }
+        foreach (var (end, label) in branches)
+            code.PatchInt32(end - sizeof(int), labels[label] - end);
+        return code.ToArray();
     }
 
     private void BindLabel(int pc)
@@ -201,18 +224,21 @@ internal sealed partial class X64Compiler
         return stub;
     }
 
-    /// <summary>Collects the assembled bytes.</summary>
+    /// <summary>Collects the encoded bytes.</summary>
     private sealed class CodeBuffer : CodeWriter
     {
         private byte[] _bytes = new byte[4096];
-        private int _length;
+
+        public int Length { get; private set; }
 
         public override void WriteByte(byte value)
         {
-            if (_length == _bytes.Length) Array.Resize(ref _bytes, _length * 2);
-            _bytes[_length++] = value;
+            if (Length == _bytes.Length) Array.Resize(ref _bytes, Length * 2);
+            _bytes[Length++] = value;
         }
 
-        public byte[] ToArray() => _bytes.AsSpan(0, _length).ToArray();
+        public void PatchInt32(int offset, int value) => BinaryPrimitives.WriteInt32LittleEndian(_bytes.AsSpan(offset), value);
+
+        public byte[] ToArray() => _bytes.AsSpan(0, Length).ToArray();
     }
 }
