@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Text;
+using Firmware.Ebpf.Engine;
+using Firmware.Ebpf.Helpers;
+using Firmware.Ebpf.Jit;
+using Firmware.Ebpf.Jit.X64;
+using Firmware.Ebpf.Memory;
+using Firmware.Ebpf.Programs;
+using Firmware.Ebpf.Text;
+using Xunit.Abstractions;
+
+namespace Firmware.Ebpf.Tests.Jit;
+
+/// <summary>The x64 engine as the rest of the runtime sees it: its name, its cost per run and per compile.</summary>
+public class X64EngineTests(ITestOutputHelper output)
+{
+    [X64Fact]
+    public void Engine_x64_is_offered_and_created_by_name()
+    {
+        using var instance = ProgramInstance.Create(EbpfProgram.FromInstructions("p", Assembler.Assemble("r0 = 7\nexit")), new HelperTable());
+
+        using var engine = Engines.Create(Engines.X64, instance);
+
+        Assert.Contains(Engines.X64, Engines.Names);
+        Assert.IsType<JitEngine>(engine);
+        Assert.Equal("x64", engine.Name);
+        Assert.Equal(RunResult.Success(7), engine.RunOnBuffer([]));
+    }
+
+    [X64Fact]
+    public void Runs_allocate_nothing_once_warm()
+    {
+        // A buffer loop, an inlined lookup, a helper through the bridge and a fault exit.
+        using var run = new JitRun("""
+            r6 = r1
+            r7 = 0
+            loop:
+            r3 = *(u8 *)(r6 + 0)
+            r7 += r3
+            r6 += 1
+            r2 += -1
+            if r2 != 0 goto loop
+            *(u32 *)(r10 - 4) = 0
+            r1 = map_by_idx(0) ll
+            r2 = r10
+            r2 += -4
+            call 1
+            call 5
+            r0 = *(u8 *)(r6 + 0)
+            exit
+            """, StandardHelpers.CreateTable(), [new MapDefinition("values", MapType.Array, 4, 8, 1)]);
+        var buffer = GC.AllocateArray<byte>(64, pinned: true);
+
+        for (int i = 0; i < 200; i++) run.Jit.RunOnBuffer(buffer);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++) run.Jit.RunOnBuffer(buffer);
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(FaultKind.InvalidRead, run.Jit.RunOnBuffer(buffer).Fault.Kind);
+    }
+
+    /// <summary>targets.md: under 100 us for a 100-instruction program after warm-up. Asserted loosely (shared machines).</summary>
+    [X64Fact]
+    public void Compiling_a_hundred_instructions_takes_microseconds()
+    {
+        var text = new StringBuilder("r0 = 0\nr6 = 0\nloop:\n");
+        for (int k = 0; k < 11; k++)
+            text.Append($"""
+                r3 = *(u32 *)(r1 + {4 * k})
+                r3 *= 31
+                r4 = r3
+                r4 >>= 7
+                r3 ^= r4
+                *(u32 *)(r10 - {8 * k + 8}) = w3
+                if r3 > 1000 goto +1
+                r0 += r3
+
+                """);
+        text.Append("r6 += 1\nif r6 < 4 goto loop\nexit\n");
+        using var instance = ProgramInstance.Create(EbpfProgram.FromInstructions("p", Assembler.Assemble(text.ToString())), new HelperTable());
+
+        double median = 0;
+        for (int round = 0; round < 3; round++) // the first rounds also wait for tiered compilation of the compiler and Iced
+        {
+            var times = new double[400];
+            for (int i = 0; i < times.Length; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                X64Jit.Compile(instance, NoProofs.Instance);
+                times[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            }
+            Array.Sort(times);
+            median = times[times.Length / 2];
+            Thread.Sleep(200);
+        }
+
+        output.WriteLine($"{instance.Program.Instructions.Length} instructions: median compile {median:F1} us");
+        Assert.InRange(median, 0, 2000);
+    }
+}
