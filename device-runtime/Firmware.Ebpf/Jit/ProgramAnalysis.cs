@@ -14,6 +14,8 @@ internal sealed class ProgramAnalysis
     private const int MapLookupHelper = 1;
     private readonly Instruction[] _code;
     private readonly bool[] _targets;
+    /// <summary>The instance lookups resolve against; null when helper 1 is not the standard map_lookup_elem.</summary>
+    private readonly ProgramInstance? _lookups;
 
     public ProgramAnalysis(ProgramInstance instance)
     {
@@ -27,10 +29,8 @@ internal sealed class ProgramAnalysis
             if (WrittenRegister(insn) == Register.FramePointer) WritesFramePointer = true;
             if (insn.IsLddw) pc++;
         }
-        if (instance.Helpers.Find(MapLookupHelper) is MapLookupElem) _lookupMaps = instance;
+        if (instance.Helpers.Find(MapLookupHelper) is MapLookupElem) _lookups = instance;
     }
-
-    private readonly ProgramInstance? _lookupMaps;
 
     /// <summary>Whether control can reach <paramref name="pc"/> other than from pc - 1 (index Length: just past the end).</summary>
     public bool IsTarget(int pc) => _targets[pc];
@@ -49,7 +49,7 @@ internal sealed class ProgramAnalysis
     public ArrayMap? InlineLookup(int pc)
     {
         var call = _code[pc];
-        if (_lookupMaps is null || call.Opcode != Opcode.Call || call.Src != (byte)CallKind.Helper || call.Imm != MapLookupHelper)
+        if (_lookups is null || call.Opcode != Opcode.Call || call.Src != (byte)CallKind.Helper || call.Imm != MapLookupHelper)
             return null;
         for (int i = pc - 1; i >= 0 && !_targets[i + 1]; i--)
         {
@@ -58,8 +58,8 @@ internal sealed class ProgramAnalysis
             if (insn.Opcode == Opcode.Call && insn.Src == (byte)CallKind.Local) return null; // the callee may set r1
             if (WrittenRegister(insn) != Register.R1) continue;
             if (!insn.IsLddw || (LddwKind)insn.Src is not (LddwKind.MapByFd or LddwKind.MapByIndex)) return null;
-            ulong handle = _lookupMaps.ResolveLddw(insn, _code[i + 1]);
-            return handle != 0 && _lookupMaps.Context.MapFromHandle(handle) is ArrayMap { Definition.KeySize: sizeof(uint) } map
+            ulong handle = _lookups.ResolveLddw(insn, _code[i + 1]);
+            return handle != 0 && _lookups.Context.MapFromHandle(handle) is ArrayMap { Definition.KeySize: sizeof(uint) } map
                 ? map
                 : null;
         }

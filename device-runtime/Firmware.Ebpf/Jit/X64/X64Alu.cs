@@ -90,7 +90,7 @@ internal sealed partial class X64Compiler
         var dst = Operand(insn.Dst, wide);
         if (insn.Source == OperandSource.X)
         {
-            _a.mov(ecx, new AssemblerRegister32(R32(insn.Src)));
+            Mov(Register.ECX, R32(insn.Src));
             Emit(X86.Create(codes.Reg(wide), dst, Register.CL));
             return;
         }
@@ -160,10 +160,13 @@ internal sealed partial class X64Compiler
             Emit(X86.Create(wide ? Code.Mov_rm64_imm32 : Code.Mov_r32_imm32, divisor, insn.Imm));
         else
             Mov(divisor, Operand(insn.Src, wide));
-        bool saveR0 = insn.Dst != Isa.Register.R0, saveR3 = insn.Dst != 3;
+        bool saveR0 = insn.Dst != InRax, saveR3 = insn.Dst != InRdx;
         if (saveR3) _a.mov(r11, rdx);
-        if (saveR0) _a.push(rax);
-        if (saveR0) Mov(quotient, dst);
+        if (saveR0)
+        {
+            _a.push(rax);
+            Mov(quotient, dst); // the dividend, unless it is r0 and already in rax
+        }
 
         var join = _a.CreateLabel();
         if (insn.Source == OperandSource.X)

@@ -81,7 +81,7 @@ internal sealed partial class X64Compiler
         _labelled = new bool[_code.Length + 1];
         _labels = new Label[_code.Length + 1];
         for (int pc = 0; pc <= _code.Length; pc++)
-            _labelled[pc] |= _analysis.IsTarget(pc);
+            _labelled[pc] = _analysis.IsTarget(pc);
         for (int pc = 0; pc < _code.Length; pc++)
             if (NeedsFallThroughLabel(pc)) _labelled[pc + 1] = true;
         for (int pc = 0; pc <= _code.Length; pc++)

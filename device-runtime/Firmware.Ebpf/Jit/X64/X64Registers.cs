@@ -32,6 +32,9 @@ internal static class X64Registers
         [Register.RAX, Register.RDI, Register.RSI, Register.RDX, Register.R9, Register.R8,
          Register.RBX, Register.R13, Register.R14, Register.R15, Register.RBP];
 
+    /// <summary>The eBPF registers living in rax and rdx, which x86 division takes over.</summary>
+    public const int InRax = 0, InRdx = 3;
+
     public static readonly AssemblerRegister64 State = r12;
     public static readonly AssemblerRegister64 Budget = r10;
     public static readonly AssemblerRegister64 Scratch = rcx;
