@@ -23,7 +23,7 @@ public static class Cli
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)
-                Console.Error.WriteLine($"fwctl: {error.Message}");
+                Console.Error.WriteLine($"fwctl: {OneLine(error.Message)}");
             return UsageError;
         }
         try
@@ -36,6 +36,9 @@ public static class Cli
             return UsageError;
         }
     }
+
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static IEnumerable<Command> AllCommands() =>
     [
