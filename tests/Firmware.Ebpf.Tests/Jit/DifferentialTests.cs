@@ -10,9 +10,9 @@ public class DifferentialTests
 
     [X64Fact]
     public void Straight_line_programs_agree() =>
-        ProgramGenerator.StraightLinePrograms.Sample(program => Differential.Check(program, X64), iter: 4000);
+        ProgramGenerator.StraightLinePrograms.Sample(program => Differential.Check(program, X64), iter: 5000);
 
     [X64Fact]
     public void Programs_with_loops_calls_helpers_and_maps_agree() =>
-        ProgramGenerator.Programs.Sample(program => Differential.Check(program, X64), iter: 6000);
+        ProgramGenerator.Programs.Sample(program => Differential.Check(program, X64), iter: 10000);
 }

@@ -98,7 +98,7 @@ internal sealed partial class X64Compiler
         if (count != 0)
             Emit(X86.Create(codes.Imm(wide), dst, count));
         else if (!wide)
-            Emit(X86.Create(Code.Mov_rm32_r32, dst, dst)); // a shift by 0 writes nothing; still zero-extend
+            Emit(X86.Create(Code.Mov_rm32_r32, dst, dst)); // nothing to shift, but the result is still zero-extended
     }
 
     /// <summary>le/be convert to a byte order and truncate to the width; bswap always swaps.</summary>
