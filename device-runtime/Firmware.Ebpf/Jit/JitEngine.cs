@@ -18,12 +18,16 @@ public sealed unsafe class JitEngine : IEngine
     private readonly JitProgram _program;
     private readonly ExecutableMemory _code;
     private readonly delegate* unmanaged<ulong, ulong, ulong, ulong, ulong, RunState*, ulong> _entry;
+    /// <summary>The same entry without a GC transition, for <see cref="JitProgram.Brief"/> code; null otherwise.</summary>
+    private readonly delegate* unmanaged[SuppressGCTransition]<ulong, ulong, ulong, ulong, ulong, RunState*, ulong> _briefEntry;
     private GCHandle _self;
     private RunState* _state;
     private RegionEntry* _regions;
     private int _regionCapacity;
     /// <summary>Entries holding a region in the last run; those past the current run's count are cleared.</summary>
     private int _regionsFilled;
+    /// <summary>The regions the entries were made from (a hook often passes the same context every call).</summary>
+    private Region[] _loaded = [];
     private ExceptionDispatchInfo? _helperException;
 
     internal JitEngine(string name, ProgramInstance instance, JitProgram program, ExecutableMemory code)
@@ -33,6 +37,8 @@ public sealed unsafe class JitEngine : IEngine
         _program = program;
         _code = code;
         _entry = (delegate* unmanaged<ulong, ulong, ulong, ulong, ulong, RunState*, ulong>)code.Address;
+        if (program.Brief)
+            _briefEntry = (delegate* unmanaged[SuppressGCTransition]<ulong, ulong, ulong, ulong, ulong, RunState*, ulong>)code.Address;
         _self = GCHandle.Alloc(this, GCHandleType.Weak);
         _state = (RunState*)NativeMemory.AllocZeroed((nuint)RunState.SizeWithCaches(program.CacheSlots));
         _state->StackTop = instance.StackTop;
@@ -57,7 +63,7 @@ public sealed unsafe class JitEngine : IEngine
         state->Depth = 0;
         state->HelperStatus = (int)HelperStatus.Continue;
         state->ExitSite = -1;
-        ulong r0 = _entry(r1, r2, r3, r4, r5, state);
+        ulong r0 = _briefEntry is not null ? _briefEntry(r1, r2, r3, r4, r5, state) : _entry(r1, r2, r3, r4, r5, state);
         var result = state->ExitSite < 0 ? RunResult.Success(r0) : Stopped(_program.ExitSites[state->ExitSite], r0);
         GC.KeepAlive(this);
         return result;
@@ -115,7 +121,11 @@ public sealed unsafe class JitEngine : IEngine
         var regions = Instance.Regions.Regions;
         if (regions.Length > _regionCapacity) GrowRegions(regions.Length);
         for (int i = Instance.FixedRegionCount; i < regions.Length; i++)
-            _regions[i] = RegionEntry.For(regions[i]);
+            if (i >= _regionsFilled || _loaded[i] != regions[i])
+            {
+                _regions[i] = RegionEntry.For(regions[i]);
+                _loaded[i] = regions[i];
+            }
         for (int i = regions.Length; i < _regionsFilled; i++)
             _regions[i] = default; // all limits 0: a stale entry admits nothing
         _regionsFilled = regions.Length;
@@ -133,6 +143,7 @@ public sealed unsafe class JitEngine : IEngine
         NativeMemory.Free(_regions);
         _regions = regions;
         _regionCapacity = capacity;
+        _loaded = new Region[capacity];
         _regionsFilled = Instance.FixedRegionCount;
         _state->RegionsBegin = (nint)regions;
         _state->RegionsEnd = (nint)(regions + Instance.FixedRegionCount);

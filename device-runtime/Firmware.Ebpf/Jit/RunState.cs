@@ -98,13 +98,20 @@ internal unsafe struct RegionEntry
     public static int LimitOffset(Access access, int size) =>
         sizeof(ulong) * (1 + Row(access) * Sizes + BitOperations.Log2((uint)size));
 
+    /// <summary>The entry for a region (on the run path: straight-line, no allocation).</summary>
     public static RegionEntry For(Region region)
     {
         var entry = new RegionEntry { Start = region.Start };
-        foreach (var access in (ReadOnlySpan<Access>)[Access.Read, Access.Write, Access.ReadWrite])
-            for (int size = 1; size <= sizeof(ulong); size <<= 1)
-                entry.Limits[Row(access) * Sizes + BitOperations.Log2((uint)size)] =
-                    (region.Access & access) == access && region.Length >= (ulong)size ? region.Length - (ulong)size + 1 : 0;
+        ulong length = region.Length;
+        bool read = (region.Access & Access.Read) != 0, write = (region.Access & Access.Write) != 0;
+        for (int log = 0; log < Sizes; log++)
+        {
+            ulong size = 1UL << log;
+            ulong limit = length >= size ? length - size + 1 : 0;
+            entry.Limits[Row(Access.Read) * Sizes + log] = read ? limit : 0;
+            entry.Limits[Row(Access.Write) * Sizes + log] = write ? limit : 0;
+            entry.Limits[Row(Access.ReadWrite) * Sizes + log] = read && write ? limit : 0;
+        }
         return entry;
     }
 

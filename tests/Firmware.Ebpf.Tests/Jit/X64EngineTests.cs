@@ -59,6 +59,19 @@ public class X64EngineTests(ITestOutputHelper output)
         Assert.Equal(FaultKind.InvalidRead, run.Jit.RunOnBuffer(buffer).Fault.Kind);
     }
 
+    [X64Theory]
+    [InlineData("r0 = *(u32 *)(r1 + 0)\nif r0 > 3 goto +1\nr0 = 1\nexit", true)]
+    [InlineData("r0 = 3\nr0 -= 1\nif r0 != 0 goto -2\nexit", false)]          // a back edge: runs for as long as the budget lets it
+    [InlineData("r1 = 0\ncall 1\nexit", false)]                              // enters managed code (a refused map handle)
+    [InlineData("call +1\nexit\nr0 = 1\nexit", false)]                       // a local call
+    public void Only_short_straight_code_runs_without_a_GC_transition(string assembly, bool brief)
+    {
+        using var run = new JitRun(assembly, StandardHelpers.CreateTable());
+
+        Assert.Equal(brief, run.Compiled.Brief);
+        run.RunBoth(new byte[4]);
+    }
+
     /// <summary>targets.md: under 100 us for a 100-instruction program after warm-up. Asserted loosely (shared machines).</summary>
     [X64Fact]
     public void Compiling_a_hundred_instructions_takes_microseconds()

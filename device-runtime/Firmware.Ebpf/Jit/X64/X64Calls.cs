@@ -54,6 +54,7 @@ internal sealed partial class X64Compiler
     /// </summary>
     private void EmitHelperCall(int pc, int helperIndex, int? callxRegister)
     {
+        _brief = false;
         foreach (var register in HelperCallSaved) _a.push(register);
         if (callxRegister is int id) _a.mov(__qword_ptr[State + RunState.CallxIdOffset], Reg(id));
         _a.mov(__dword_ptr[State + RunState.HelperIndexOffset], helperIndex);
@@ -88,6 +89,7 @@ internal sealed partial class X64Compiler
     /// </summary>
     private void EmitLocalCall(int pc, int target)
     {
+        _brief = false;
         var frameRegister = Reg(Isa.Register.FramePointer);
         _a.cmp(__dword_ptr[State + RunState.DepthOffset], ProgramInstance.MaxCallDepth - 1);
         _a.je(ExitStub(new ExitSite(FaultKind.CallDepthExceeded, pc)));

@@ -70,6 +70,8 @@ internal sealed partial class X64Compiler
     private readonly List<Helper> _helpers = [];
     private readonly Dictionary<int, int> _helperIndex = [];
     private int _cacheSlots;
+    /// <summary>No back edge, local call or call into managed code so far (see <see cref="JitProgram.Brief"/>).</summary>
+    private bool _brief;
     private Label _faultExit, _scanRegions;
 
     public X64Compiler(ProgramInstance instance, IAccessProofs proofs)
@@ -78,6 +80,7 @@ internal sealed partial class X64Compiler
         _code = instance.Program.Instructions;
         _analysis = new ProgramAnalysis(instance);
         _proofs = proofs;
+        _brief = _code.Length <= JitProgram.BriefLength;
         _labelled = new bool[_code.Length + 1];
         _labels = new Label[_code.Length + 1];
         for (int pc = 0; pc <= _code.Length; pc++)
@@ -106,7 +109,7 @@ internal sealed partial class X64Compiler
         _a.ret();
         foreach (var emit in _cold) emit();
         if (_cacheSlots > 0) EmitScanRegions();
-        return new JitProgram(Encode(), [.. _sites], _cacheSlots, [.. _helpers]);
+        return new JitProgram(Encode(), [.. _sites], _cacheSlots, [.. _helpers], _brief);
     }
 
     /// <summary>

@@ -103,6 +103,7 @@ internal sealed partial class X64Compiler
 
     private void ChargeBackEdge(int pc, int target)
     {
+        _brief = false;
         _a.sub(Budget, pc + 1 - target);
         _a.js(ExitStub(new ExitSite(FaultKind.BudgetExceeded, pc)));
     }

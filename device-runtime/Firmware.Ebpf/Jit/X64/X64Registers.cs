@@ -23,8 +23,8 @@ namespace Firmware.Ebpf.Jit.X64;
 /// -     rcx     scratch: shift counts, divisors, region entries
 /// -     r11     scratch: guest addresses (a fault exit reads the faulting address from it)
 /// </code>
-/// Native stack: rsp is 16-byte aligned at every instruction of the program's code, at any call depth,
-/// so helper calls need no adjustment beyond their own pushes.
+/// Native stack: between eBPF instructions rsp is 16-byte aligned, at any call depth (the sequences that
+/// push, such as division, pop before they end), so a helper call's six pushes keep it aligned.
 /// </summary>
 internal static class X64Registers
 {
