@@ -56,6 +56,10 @@ public static class Decoder
             if (reason is not null) return new DecodeError(pc, reason);
             if (insn.IsLddw) pc++;
         }
+        // Execution must never run off the end: the last slot has to leave unconditionally.
+        var last = program[^1];
+        if (last.Opcode is not (Opcode.Exit or Opcode.Ja or Opcode.Ja32) || (program.Length > 1 && program[^2].IsLddw))
+            return new DecodeError(program.Length - 1, "the program can run past its last instruction (it must end with exit or an unconditional jump)");
         return null;
     }
 
@@ -112,7 +116,10 @@ public static class Decoder
         if (insn.AccessMode == AccessMode.Mem) return Unused(insn, imm: true);
         if (insn.AccessMode != AccessMode.Atomic || insn.AccessSize is not (AccessSize.W or AccessSize.DW))
             return $"unknown opcode 0x{insn.Opcode:x2}";
-        return AtomicOp.IsValid(insn.Imm) ? null : $"unknown atomic operation 0x{insn.Imm:x}";
+        if (!AtomicOp.IsValid(insn.Imm)) return $"unknown atomic operation 0x{insn.Imm:x}";
+        // Fetching forms write the old value into src (cmpxchg writes r0 instead).
+        bool writesSrc = (insn.Imm & AtomicOp.Fetch) != 0 && insn.Imm != AtomicOp.CmpXchg;
+        return writesSrc && insn.Src == Register.FramePointer ? "r10 is read-only" : null;
     }
 
     private static string? CheckAlu(Instruction insn)

@@ -7,7 +7,7 @@ namespace Firmware.Ebpf.Jit;
 
 /// <summary>
 /// Facts every JIT needs before emitting code: where control can enter (jump and local call targets),
-/// whether r10 can change other than by calls, and which map_lookup_elem calls can be inlined.
+/// and which map_lookup_elem calls can be inlined.
 /// </summary>
 internal sealed class ProgramAnalysis
 {
@@ -25,8 +25,6 @@ internal sealed class ProgramAnalysis
         {
             var insn = _code[pc];
             if (JumpTarget(insn, pc) is int target) _targets[target] = true;
-            // An atomic fetch writes its source register, and the decoder lets that be r10.
-            if (WrittenRegister(insn) == Register.FramePointer) WritesFramePointer = true;
             if (insn.IsLddw) pc++;
         }
         if (instance.Helpers.Find(MapLookupHelper) is MapLookupElem) _lookups = instance;
@@ -34,12 +32,6 @@ internal sealed class ProgramAnalysis
 
     /// <summary>Whether control can reach <paramref name="pc"/> other than from pc - 1 (index Length: just past the end).</summary>
     public bool IsTarget(int pc) => _targets[pc];
-
-    /// <summary>
-    /// Whether r10 can hold anything but the top of a call frame. When it cannot, an access at r10 + off with
-    /// -512 &lt;= off and off + size &lt;= 0 is always inside the stack: r10 is StackTop - 512 * depth, depth &lt; 8.
-    /// </summary>
-    public bool WritesFramePointer { get; }
 
     /// <summary>
     /// The array map a map_lookup_elem call at <paramref name="pc"/> looks up when the standard helper is

@@ -97,23 +97,6 @@ public unsafe class RegionCheckTests
     }
 
     [X64Fact]
-    public void A_program_that_can_write_r10_gets_every_stack_access_checked()
-    {
-        // fetch_add with r10 as its source writes the old value (0) into r10, which the decoder allows.
-        Instruction[] code =
-        [
-            new(Opcode.Mem(InstructionClass.St, AccessMode.Mem, AccessSize.DW), Register.FramePointer, 0, -8, 0),
-            new(Opcode.Mem(InstructionClass.Stx, AccessMode.Atomic, AccessSize.DW), Register.FramePointer, Register.FramePointer, -8, AtomicOp.Add | AtomicOp.Fetch),
-            new(Opcode.Mem(InstructionClass.Ldx, AccessMode.Mem, AccessSize.DW), 0, Register.FramePointer, -16, 0),
-            new(Opcode.Exit, 0, 0, 0, 0),
-        ];
-        using var run = new JitRun(code);
-
-        Assert.Equal(3, run.Compiled.CacheSlots);
-        Assert.Equal(new Fault(FaultKind.InvalidRead, 2, unchecked((ulong)-16L), 8), run.RunBoth().Fault);
-    }
-
-    [X64Fact]
     public void Proven_accesses_are_not_checked()
     {
         using var run = new JitRun(ReadAt32, proofs: new ProvenAt(0));

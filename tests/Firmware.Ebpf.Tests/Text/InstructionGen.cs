@@ -77,7 +77,9 @@ internal static class InstructionGen
     private static readonly Gen<Item> Atomic =
         Gen.Select(Gen.OneOf(AccessSize.W, AccessSize.DW), Gen.OneOf(0x00, 0x40, 0x50, 0xa0, 0x01, 0x41, 0x51, 0xa1, 0xe1, 0xf1),
             AnyRegister, AnyRegister, Offset, (size, op, dst, src, offset) =>
-                new Item(new Instruction(Opcode.Mem(InstructionClass.Stx, AccessMode.Atomic, size), dst, src, offset, op)));
+                // Fetching forms write src, so it cannot be r10 (cmpxchg writes r0 instead).
+                new Item(new Instruction(Opcode.Mem(InstructionClass.Stx, AccessMode.Atomic, size), dst,
+                    (op & AtomicOp.Fetch) != 0 && op != AtomicOp.CmpXchg && src == Register.FramePointer ? (byte)0 : src, offset, op)));
 
     private static readonly Gen<Item> Lddw =
         Gen.Select(Writable, Gen.Int[0, 6], Imm, Imm, (dst, kind, low, high) =>
@@ -90,7 +92,10 @@ internal static class InstructionGen
     private static readonly Gen<Item> AnyItem =
         Gen.OneOf(Arithmetic, SignExtend, Negate, ByteSwap, Branch, Control, Load, Store, Atomic, Lddw);
 
-    /// <summary>A valid program of up to <paramref name="maxItems"/> instructions, every jump landing on an instruction.</summary>
+    /// <summary>
+    /// A valid program of up to <paramref name="maxItems"/> instructions and a final exit (programs must not
+    /// run off their end), every jump landing on an instruction.
+    /// </summary>
     public static Gen<Instruction[]> Program(int maxItems = 40) => AnyItem.Array[1, maxItems].Select(Build);
 
     private static Instruction[] Build(Item[] items)
@@ -115,6 +120,7 @@ internal static class InstructionGen
             program.Add(insn);
             if (next is { } second) program.Add(second);
         }
+        program.Add(new Instruction(Opcode.Exit, 0, 0, 0, 0));
         return [.. program];
     }
 }

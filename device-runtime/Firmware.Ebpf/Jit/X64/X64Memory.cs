@@ -21,8 +21,9 @@ namespace Firmware.Ebpf.Jit.X64;
 /// miss (cold): r11 = base + off; ecx = limit offset; call scan_regions
 ///              jnc fault (exit site, r11 = address); [slot] = rcx; jmp resume
 /// </code>
-/// No check is emitted for accesses the proofs cover, nor for r10 + off within one frame
-/// (<see cref="ProgramAnalysis.WritesFramePointer"/>).
+/// No check is emitted for accesses the proofs cover, nor for r10 + off within one frame: the decoder
+/// rejects every write to r10, so r10 is always StackTop - 512 * depth with depth &lt; 8, and
+/// -512 &lt;= off, off + size &lt;= 0 stays inside the stack.
 /// </summary>
 internal sealed partial class X64Compiler
 {
@@ -165,7 +166,7 @@ internal sealed partial class X64Compiler
     }
 
     private bool InOneFrame(int baseRegister, short offset, int size) =>
-        baseRegister == Isa.Register.FramePointer && !_analysis.WritesFramePointer
+        baseRegister == Isa.Register.FramePointer
         && offset >= -ProgramInstance.StackFrameSize && offset + size <= 0;
 
     /// <summary>
