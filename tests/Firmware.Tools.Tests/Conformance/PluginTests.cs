@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using Firmware.Ebpf.Engine;
 using Firmware.Ebpf.Isa;
-using Firmware.Ebpf.Programs;
 using Firmware.Ebpf.Text;
 using Firmware.Tools.Conformance;
 
@@ -15,21 +15,22 @@ public class PluginTests
     private static readonly string Plugin = Path.Combine(RepoPaths.Root, "tests", "conformance", "plugin");
     private static readonly string Fwctl = Path.Combine(AppContext.BaseDirectory, "fwctl");
 
-    public static TheoryData<string> Files()
+    public static TheoryData<string, string> Cases()
     {
-        var files = new TheoryData<string>();
-        foreach (var path in Directory.GetFiles(RepoPaths.ConformanceTests, "*.data").Order(StringComparer.Ordinal))
-            files.Add(Path.GetFileName(path));
-        return files;
+        var cases = new TheoryData<string, string>();
+        foreach (var engine in Engines.Names)
+            foreach (var path in Directory.GetFiles(RepoPaths.ConformanceTests, "*.data").Order(StringComparer.Ordinal))
+                cases.Add(engine, Path.GetFileName(path));
+        return cases;
     }
 
     [Theory]
-    [MemberData(nameof(Files))]
-    public void Conformance_case_passes_through_the_plugin(string file)
+    [MemberData(nameof(Cases))]
+    public void Conformance_case_passes_through_the_plugin(string engine, string file)
     {
-        var test = ConformanceCase.Parse(file, File.ReadAllText(Path.Combine(RepoPaths.ConformanceTests, file)));
+        var test = ConformanceCase.Load(Path.Combine(RepoPaths.ConformanceTests, file));
         byte[] code = test.Raw ?? Instruction.WriteAll(Assembler.Assemble(test.Asm!));
-        var (exit, stdout, stderr) = RunPlugin(code, test.Memory);
+        var (exit, stdout, stderr) = RunPlugin(code, test.Memory, "--engine", engine);
         Assert.True(exit == 0, $"plugin exited {exit}: {stderr}");
         Assert.Equal(test.Result, Convert.ToUInt64(stdout.Trim(), 16));
     }
@@ -51,7 +52,7 @@ public class PluginTests
         Assert.Contains("invalid read of 8 bytes", stderr);
     }
 
-    private static (int Exit, string Stdout, string Stderr) RunPlugin(byte[] code, byte[] memory)
+    private static (int Exit, string Stdout, string Stderr) RunPlugin(byte[] code, byte[] memory, params string[] options)
     {
         var start = new ProcessStartInfo(Plugin)
         {
@@ -61,6 +62,7 @@ public class PluginTests
             Environment = { ["FWCTL"] = Fwctl },
         };
         if (memory.Length > 0) start.ArgumentList.Add(string.Concat(memory.Select(b => $"{b:x2}  ")));
+        foreach (var option in options) start.ArgumentList.Add(option);
         using var process = Process.Start(start)!;
         process.StandardInput.Write(string.Join(' ', code.Select(b => b.ToString("x2"))));
         process.StandardInput.Close();
