@@ -12,7 +12,7 @@ public static class CommonOptions
         DefaultValueFactory = _ => Engines.Interpreter,
     }.AcceptOnlyFromAmong([.. Engines.Names]);
 
-    public static Option<string?> Section() => new("--section") { Description = "ELF section of the program (default: the first program section)" };
+    public static Option<string?> Section() => new("--section") { HelpName = "S", Description = "ELF section of the program (default: the first program section)" };
 
     public static Option<bool> Json() => new("--json") { Description = "Print exactly one JSON object on stdout" };
 

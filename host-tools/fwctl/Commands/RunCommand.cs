@@ -16,9 +16,9 @@ public static class RunCommand
     {
         var program = CommonOptions.Program();
         var section = CommonOptions.Section();
-        var mem = new Option<string?>("--mem") { Description = "File whose bytes the program gets in r1 (length in r2)" };
+        var mem = new Option<string?>("--mem") { HelpName = "FILE", Description = "File whose bytes the program gets in r1 (length in r2)" };
         var engine = CommonOptions.Engine();
-        var repeat = new Option<int>("--repeat") { Description = "Run N times (after a warm-up), each on a fresh copy of the input, and report the time per run", DefaultValueFactory = _ => 1 };
+        var repeat = new Option<int>("--repeat") { HelpName = "N", Description = "Run N times (after a warm-up), each on a fresh copy of the input, and report the time per run", DefaultValueFactory = _ => 1 };
         var json = CommonOptions.Json();
         var command = new Command("run", "Runs a program on an input buffer and prints r0") { program, section, mem, engine, repeat, json };
         command.SetAction(parse =>
