@@ -1,0 +1,158 @@
+using System.Formats.Cbor;
+using Firmware.Ebpf.Programs;
+using static Firmware.Protocol.Packages.CborFields;
+using K = Firmware.Protocol.Packages.ManifestKeys;
+
+namespace Firmware.Protocol.Packages;
+
+/// <summary>The manifest's CBOR encoding (canonical: definite lengths, keys ascending); see docs/package-format.md.</summary>
+internal static class ManifestCodec
+{
+    public static byte[] Encode(PackageManifest m)
+    {
+        var writer = new CborWriter(CborConformanceMode.Canonical);
+        writer.WriteStartMap(null);
+        writer.WriteInt32(K.FormatVersion); writer.WriteInt32(PackageManifest.FormatVersion);
+        writer.WriteInt32(K.Sequence); writer.WriteUInt64(m.Sequence);
+        writer.WriteInt32(K.Board); writer.WriteTextString(m.Board);
+        writer.WriteInt32(K.FirmwareBuildId); writer.WriteByteString(m.FirmwareBuildId);
+        writer.WriteInt32(K.Hook); writer.WriteTextString(m.Hook);
+        writer.WriteInt32(K.Kind); writer.WriteTextString(m.Kind.Name());
+        writer.WriteInt32(K.ProgramName); writer.WriteTextString(m.ProgramName);
+        writer.WriteInt32(K.ProgramSize); writer.WriteInt32(m.ProgramSize);
+        writer.WriteInt32(K.ProgramDigest);
+        writer.WriteStartArray(2); writer.WriteInt32(K.Sha256); writer.WriteByteString(m.ProgramDigest); writer.WriteEndArray();
+        writer.WriteInt32(K.Maps);
+        writer.WriteStartArray(m.Maps.Count);
+        foreach (var map in m.Maps) EncodeMap(writer, map);
+        writer.WriteEndArray();
+        writer.WriteInt32(K.Helpers);
+        writer.WriteStartArray(m.Helpers.Count);
+        foreach (int helper in m.Helpers) writer.WriteInt32(helper);
+        writer.WriteEndArray();
+        writer.WriteInt32(K.Verdict); writer.WriteTextString(m.Verdict.Name());
+        writer.WriteInt32(K.Description); writer.WriteTextString(m.Description);
+        writer.WriteEndMap();
+        return writer.Encode();
+    }
+
+    private static void EncodeMap(CborWriter writer, MapDefinition map)
+    {
+        writer.WriteStartMap(null);
+        writer.WriteInt32(K.MapName); writer.WriteTextString(map.Name);
+        writer.WriteInt32(K.MapType); writer.WriteUInt32((uint)map.Type);
+        writer.WriteInt32(K.MapKeySize); writer.WriteUInt32(map.KeySize);
+        writer.WriteInt32(K.MapValueSize); writer.WriteUInt32(map.ValueSize);
+        writer.WriteInt32(K.MapMaxEntries); writer.WriteUInt32(map.MaxEntries);
+        writer.WriteInt32(K.MapFlags); writer.WriteUInt32(map.Flags);
+        if (map.InitialValue is not null) { writer.WriteInt32(K.MapInitialValue); writer.WriteByteString(map.InitialValue); }
+        writer.WriteInt32(K.MapReadOnly); writer.WriteBoolean(map.ReadOnly);
+        writer.WriteEndMap();
+    }
+
+    /// <summary>Decodes a manifest; throws <see cref="PackageFormatException"/> or the CBOR reader's exceptions.</summary>
+    public static PackageManifest Decode(ReadOnlyMemory<byte> bytes)
+    {
+        var reader = new CborReader(bytes, CborConformanceMode.Canonical);
+        int count = StartMap(reader, 32, "manifest");
+        ulong? version = null, sequence = null, programSize = null;
+        string? board = null, hook = null, kind = null, programName = null, verdict = null, description = null;
+        byte[]? buildId = null, digest = null;
+        List<MapDefinition>? maps = null;
+        List<int>? helpers = null;
+        for (int i = 0, key = 0; i < count; i++)
+        {
+            key = Key(reader, key, "manifest");
+            switch (key)
+            {
+                case K.FormatVersion: version = Unsigned(reader, uint.MaxValue, "format version"); break;
+                case K.Sequence: sequence = Unsigned(reader, ulong.MaxValue, "sequence"); break;
+                case K.Board: board = Text(reader, PackageLimits.MaxNameLength, "board"); break;
+                case K.FirmwareBuildId: buildId = Bytes(reader, PackageLimits.MaxBuildIdBytes, "firmware build id"); break;
+                case K.Hook: hook = Text(reader, PackageLimits.MaxNameLength, "hook"); break;
+                case K.Kind: kind = Text(reader, PackageLimits.MaxNameLength, "kind"); break;
+                case K.ProgramName: programName = Text(reader, PackageLimits.MaxNameLength, "program name"); break;
+                case K.ProgramSize: programSize = Unsigned(reader, PackageLimits.MaxProgramBytes, "program size"); break;
+                case K.ProgramDigest: digest = DecodeDigest(reader); break;
+                case K.Maps: maps = DecodeList(reader, PackageLimits.MaxMaps, "maps", DecodeMap); break;
+                case K.Helpers: helpers = DecodeList(reader, PackageLimits.MaxHelpers, "helpers", r => (int)Unsigned(r, int.MaxValue, "helper")); break;
+                case K.Verdict: verdict = Text(reader, PackageLimits.MaxNameLength, "verdict"); break;
+                case K.Description: description = Text(reader, PackageLimits.MaxDescriptionLength, "description"); break;
+                default: throw new PackageFormatException($"manifest: unknown key {key}");
+            }
+        }
+        reader.ReadEndMap();
+        if (reader.BytesRemaining != 0) throw new PackageFormatException("manifest: bytes after the end");
+        if (version != PackageManifest.FormatVersion)
+            throw new PackageFormatException($"format version {version?.ToString() ?? "missing"} (this reader knows {PackageManifest.FormatVersion})");
+        return new PackageManifest(
+            Sequence: sequence ?? throw Missing("sequence"),
+            Board: board ?? throw Missing("board"),
+            FirmwareBuildId: buildId ?? throw Missing("firmware build id"),
+            Hook: hook ?? throw Missing("hook"),
+            Kind: PatchKinds.Parse(kind ?? throw Missing("kind")) ?? throw new PackageFormatException($"kind: unknown '{kind}'"),
+            ProgramName: programName ?? throw Missing("program name"),
+            ProgramSize: (int)(programSize ?? throw Missing("program size")),
+            ProgramDigest: digest ?? throw Missing("program digest"),
+            Maps: maps ?? throw Missing("maps"),
+            Helpers: helpers ?? throw Missing("helpers"),
+            Verdict: VerifierVerdicts.Parse(verdict ?? throw Missing("verdict")) ?? throw new PackageFormatException($"verdict: unknown '{verdict}'"),
+            Description: description ?? throw Missing("description"));
+    }
+
+    private static byte[] DecodeDigest(CborReader reader)
+    {
+        if (StartArray(reader, 2, "program digest") != 2) throw new PackageFormatException("program digest: expected [algorithm, bytes]");
+        long algorithm = Integer(reader, "program digest algorithm");
+        if (algorithm != K.Sha256) throw new PackageFormatException($"program digest: unsupported algorithm {algorithm} (only SHA-256, {K.Sha256})");
+        byte[] digest = Bytes(reader, 32, "program digest");
+        reader.ReadEndArray();
+        return digest.Length == 32 ? digest : throw new PackageFormatException("program digest: expected 32 bytes");
+    }
+
+    private static List<T> DecodeList<T>(CborReader reader, int max, string field, Func<CborReader, T> item)
+    {
+        int count = StartArray(reader, max, field);
+        var items = new List<T>(count);
+        for (int i = 0; i < count; i++) items.Add(item(reader));
+        reader.ReadEndArray();
+        return items;
+    }
+
+    private static MapDefinition DecodeMap(CborReader reader)
+    {
+        int count = StartMap(reader, 8, "map");
+        string? name = null;
+        ulong? type = null, keySize = null, valueSize = null, maxEntries = null, flags = null;
+        byte[]? initial = null;
+        bool? readOnly = null;
+        for (int i = 0, key = 0; i < count; i++)
+        {
+            key = Key(reader, key, "map");
+            switch (key)
+            {
+                case K.MapName: name = Text(reader, PackageLimits.MaxNameLength, "map name"); break;
+                case K.MapType: type = Unsigned(reader, uint.MaxValue, "map type"); break;
+                case K.MapKeySize: keySize = Unsigned(reader, uint.MaxValue, "map key size"); break;
+                case K.MapValueSize: valueSize = Unsigned(reader, uint.MaxValue, "map value size"); break;
+                case K.MapMaxEntries: maxEntries = Unsigned(reader, uint.MaxValue, "map max entries"); break;
+                case K.MapFlags: flags = Unsigned(reader, uint.MaxValue, "map flags"); break;
+                case K.MapInitialValue: initial = Bytes(reader, PackageLimits.MaxInitialValueBytes, "map initial value"); break;
+                case K.MapReadOnly:
+                    if (reader.PeekState() != CborReaderState.Boolean) throw new PackageFormatException("map read-only: expected a boolean");
+                    readOnly = reader.ReadBoolean();
+                    break;
+                default: throw new PackageFormatException($"map: unknown key {key}");
+            }
+        }
+        reader.ReadEndMap();
+        var mapType = (MapType)(uint)(type ?? throw Missing("map type"));
+        if (!Enum.IsDefined(mapType)) throw new PackageFormatException($"map type: unknown {type}");
+        return new MapDefinition(name ?? throw Missing("map name"), mapType,
+            (uint)(keySize ?? throw Missing("map key size")), (uint)(valueSize ?? throw Missing("map value size")),
+            (uint)(maxEntries ?? throw Missing("map max entries")), (uint)(flags ?? throw Missing("map flags")),
+            initial, readOnly ?? throw Missing("map read-only"));
+    }
+
+    private static PackageFormatException Missing(string field) => new($"manifest: missing {field}");
+}

@@ -1,0 +1,46 @@
+using Firmware.Ebpf.Programs;
+
+namespace Firmware.Protocol.Packages;
+
+/// <summary>What the verifier said about the program when it was packed.</summary>
+public enum VerifierVerdict
+{
+    /// <summary>No verifier was available when packing; the device's own verification is the only one.</summary>
+    NotVerified,
+    Accepted,
+}
+
+public static class VerifierVerdicts
+{
+    public static string Name(this VerifierVerdict verdict) => verdict == VerifierVerdict.Accepted ? "accepted" : "not-verified";
+
+    public static VerifierVerdict? Parse(string name) => name switch
+    {
+        "accepted" => VerifierVerdict.Accepted,
+        "not-verified" => VerifierVerdict.NotVerified,
+        _ => null,
+    };
+}
+
+/// <summary>
+/// The signed manifest of a package (docs/package-format.md), modelled on SUIT: which device, firmware
+/// build and hook it applies to, its anti-rollback sequence number, and the program's size and digest.
+/// The program bytes travel beside the manifest in the envelope, bound to it by <see cref="ProgramDigest"/>.
+/// </summary>
+public sealed record PackageManifest(
+    ulong Sequence,
+    string Board,
+    byte[] FirmwareBuildId,
+    string Hook,
+    PatchKind Kind,
+    string ProgramName,
+    int ProgramSize,
+    byte[] ProgramDigest,
+    IReadOnlyList<MapDefinition> Maps,
+    IReadOnlyList<int> Helpers,
+    VerifierVerdict Verdict,
+    string Description)
+{
+    /// <summary>The format this code writes and the only one it reads.</summary>
+    public const int FormatVersion = 1;
+}

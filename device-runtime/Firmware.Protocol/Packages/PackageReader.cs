@@ -1,0 +1,80 @@
+using System.Formats.Cbor;
+using System.Security.Cryptography;
+using static Firmware.Protocol.Packages.CborFields;
+using K = Firmware.Protocol.Packages.ManifestKeys;
+
+namespace Firmware.Protocol.Packages;
+
+/// <summary>
+/// The one package reader, used by `fwctl inspect` and by the device. Checks in order, stopping at the
+/// first failure: structure, signature against trusted keys, board, firmware build id, sequence number,
+/// program digest. Hostile input yields an error value, never an exception.
+/// </summary>
+public static class PackageReader
+{
+    public static PackageCheck Check(ReadOnlySpan<byte> bytes, PackagePolicy policy)
+    {
+        if (bytes.Length > PackageLimits.MaxPackageBytes)
+            return PackageCheck.Fail(PackageError.Structure, $"package is {bytes.Length} bytes; the limit is {PackageLimits.MaxPackageBytes}");
+        CoseSign1 cose;
+        PackageManifest manifest;
+        byte[] program;
+        try
+        {
+            (cose, program) = ReadEnvelope(bytes.ToArray());
+            manifest = ManifestCodec.Decode(cose.Payload);
+        }
+        catch (Exception e) when (e is PackageFormatException or CborContentException or InvalidOperationException or FormatException or OverflowException)
+        {
+            return PackageCheck.Fail(PackageError.Structure, $"malformed package: {e.Message}");
+        }
+        return CheckSignature(cose, policy.TrustedKeys)
+            ?? CheckTarget(manifest, policy)
+            ?? CheckDigest(manifest, program)
+            ?? new PackageCheck(PackageError.None, "ok", new Package(manifest, program, cose.KeyId, cose.Algorithm));
+    }
+
+    private static (CoseSign1 Cose, byte[] Program) ReadEnvelope(byte[] bytes)
+    {
+        var reader = new CborReader(bytes, CborConformanceMode.Canonical);
+        if (StartMap(reader, 2, "package") != 2) throw new PackageFormatException("package: expected {1: manifest, 2: program}");
+        if (Key(reader, 0, "package") != K.EnvelopeManifest) throw new PackageFormatException("package: missing the manifest");
+        var cose = CoseSign1.Read(reader);
+        if (Key(reader, K.EnvelopeManifest, "package") != K.EnvelopeProgram) throw new PackageFormatException("package: missing the program");
+        byte[] program = Bytes(reader, PackageLimits.MaxProgramBytes, "program");
+        reader.ReadEndMap();
+        if (reader.BytesRemaining != 0) throw new PackageFormatException("package: bytes after the end");
+        return (cose, program);
+    }
+
+    private static PackageCheck? CheckSignature(CoseSign1 cose, IReadOnlyList<TrustedKey>? trustedKeys)
+    {
+        if (trustedKeys is null) return null;
+        if (cose.Algorithm != CoseAlgorithm.ES256)
+            return PackageCheck.Fail(PackageError.Signature, $"unsupported signature algorithm {cose.Algorithm} (this device verifies ES256, {CoseAlgorithm.ES256})");
+        var key = trustedKeys.FirstOrDefault(k => k.KeyId.AsSpan().SequenceEqual(cose.KeyId));
+        if (key is null)
+            return PackageCheck.Fail(PackageError.Signature, $"signed by key {Convert.ToHexStringLower(cose.KeyId)}, which is not trusted");
+        return key.Verify(cose.ToBeSigned(), cose.Signature)
+            ? null
+            : PackageCheck.Fail(PackageError.Signature, $"signature does not verify with trusted key {Convert.ToHexStringLower(key.KeyId)}");
+    }
+
+    private static PackageCheck? CheckTarget(PackageManifest manifest, PackagePolicy policy)
+    {
+        if (policy.Board is not null && manifest.Board != policy.Board)
+            return PackageCheck.Fail(PackageError.Board, $"package is for board '{manifest.Board}', this is '{policy.Board}'");
+        if (policy.FirmwareBuildId is not null && !manifest.FirmwareBuildId.AsSpan().SequenceEqual(policy.FirmwareBuildId))
+            return PackageCheck.Fail(PackageError.FirmwareBuild,
+                $"package is for firmware build {Convert.ToHexStringLower(manifest.FirmwareBuildId)}, this runs {Convert.ToHexStringLower(policy.FirmwareBuildId)}");
+        if (policy.LastInstalledSequence?.Invoke(manifest.Hook) is ulong last && manifest.Sequence <= last)
+            return PackageCheck.Fail(PackageError.Sequence,
+                $"sequence {manifest.Sequence} is not above {last}, the last installed for hook '{manifest.Hook}' (rollback refused)");
+        return null;
+    }
+
+    private static PackageCheck? CheckDigest(PackageManifest manifest, byte[] program) =>
+        program.Length == manifest.ProgramSize && CryptographicOperations.FixedTimeEquals(SHA256.HashData(program), manifest.ProgramDigest)
+            ? null
+            : PackageCheck.Fail(PackageError.Digest, $"program ({program.Length} bytes) does not match the manifest's size {manifest.ProgramSize} and SHA-256");
+}

@@ -1,0 +1,43 @@
+using System.Formats.Cbor;
+using System.Security.Cryptography;
+using K = Firmware.Protocol.Packages.ManifestKeys;
+
+namespace Firmware.Protocol.Packages;
+
+/// <summary>
+/// Writes a package: the envelope {1: COSE_Sign1 over the manifest, 2: program bytes}. The manifest's
+/// program size and digest are computed here from <paramref name="program"/>, never taken from the caller.
+/// </summary>
+public static class PackageWriter
+{
+    public static byte[] Write(PackageManifest manifest, byte[] program, SigningKey key)
+    {
+        var bound = manifest with { ProgramSize = program.Length, ProgramDigest = SHA256.HashData(program) };
+        Check(bound, program);
+        var writer = new CborWriter(CborConformanceMode.Canonical);
+        writer.WriteStartMap(2);
+        writer.WriteInt32(K.EnvelopeManifest);
+        CoseSign1.Write(writer, ManifestCodec.Encode(bound), key);
+        writer.WriteInt32(K.EnvelopeProgram);
+        writer.WriteByteString(program);
+        writer.WriteEndMap();
+        byte[] package = writer.Encode();
+        return package.Length <= PackageLimits.MaxPackageBytes
+            ? package
+            : throw new PackageFormatException($"package is {package.Length} bytes; the limit is {PackageLimits.MaxPackageBytes}");
+    }
+
+    /// <summary>Refuses to write what the reader would refuse.</summary>
+    private static void Check(PackageManifest m, byte[] program)
+    {
+        if (program.Length > PackageLimits.MaxProgramBytes) throw new PackageFormatException($"program is {program.Length} bytes; the limit is {PackageLimits.MaxProgramBytes}");
+        if (m.FirmwareBuildId.Length > PackageLimits.MaxBuildIdBytes) throw new PackageFormatException($"firmware build id is longer than {PackageLimits.MaxBuildIdBytes} bytes");
+        if (m.Description.Length > PackageLimits.MaxDescriptionLength) throw new PackageFormatException($"description is longer than {PackageLimits.MaxDescriptionLength} characters");
+        if (m.Maps.Count > PackageLimits.MaxMaps) throw new PackageFormatException($"more than {PackageLimits.MaxMaps} maps");
+        if (m.Helpers.Count > PackageLimits.MaxHelpers) throw new PackageFormatException($"more than {PackageLimits.MaxHelpers} helpers");
+        foreach (string name in new[] { m.Board, m.Hook, m.ProgramName }.Concat(m.Maps.Select(map => map.Name)))
+            if (name.Length > PackageLimits.MaxNameLength) throw new PackageFormatException($"name '{name}' is longer than {PackageLimits.MaxNameLength} characters");
+        if (m.Maps.Any(map => map.InitialValue?.Length > PackageLimits.MaxInitialValueBytes))
+            throw new PackageFormatException($"a map's initial value is larger than {PackageLimits.MaxInitialValueBytes} bytes");
+    }
+}
