@@ -1,0 +1,54 @@
+namespace Firmware.Verifier.Domains;
+
+/// <summary>
+/// The machine state at one instruction of one call chain: the frames (outermost first) and what is
+/// known of the hook buffer's length.
+/// </summary>
+internal sealed class AbstractState(List<Frame> frames, Scalar bufferLength)
+{
+    /// <summary>Id shared by all copies of the buffer length argument.</summary>
+    public const int BufferLengthId = -1;
+
+    public List<Frame> Frames { get; } = frames;
+    public Scalar BufferLength { get; set; } = bufferLength;
+
+    public Frame Current => Frames[^1];
+    public int Depth => Frames.Count - 1;
+    public RegisterValue[] Registers => Current.Registers;
+
+    public AbstractState Clone() => new([.. Frames.Select(f => f.Clone())], BufferLength);
+
+    public AbstractState Join(AbstractState other, Thresholds? widen)
+    {
+        var frames = new List<Frame>(Frames.Count);
+        for (int i = 0; i < Frames.Count; i++)
+            frames.Add(Frames[i].Join(other.Frames[i], widen));
+        var length = BufferLength.Join(other.BufferLength);
+        return new(frames, widen is null ? length : BufferLength.Widen(length, widen));
+    }
+
+    public bool SameAs(AbstractState other)
+    {
+        if (BufferLength != other.BufferLength) return false;
+        for (int i = 0; i < Frames.Count; i++)
+            if (!Frames[i].SameAs(other.Frames[i])) return false;
+        return true;
+    }
+
+    /// <summary>Applies <paramref name="update"/> to every register and spill of every frame (id propagation).</summary>
+    public void UpdateAll(Func<RegisterValue, RegisterValue> update)
+    {
+        foreach (var frame in Frames)
+        {
+            for (int r = 0; r < frame.Registers.Length; r++) frame.Registers[r] = update(frame.Registers[r]);
+            frame.Stack.Replace(update);
+        }
+    }
+
+    public override string ToString()
+    {
+        var regs = Registers.Select((v, i) => (v, i)).Where(x => x.v.IsInitialized || x.v.Kind == ValueKind.Conflict)
+            .Select(x => $"r{x.i}={x.v}");
+        return string.Join(' ', regs) + (Frames.Count > 1 ? $" (call depth {Depth})" : "");
+    }
+}

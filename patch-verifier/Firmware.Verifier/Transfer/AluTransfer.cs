@@ -1,0 +1,86 @@
+using Firmware.Ebpf.Isa;
+using Firmware.Verifier.Domains;
+
+namespace Firmware.Verifier.Transfer;
+
+/// <summary>ALU and ALU64: scalar arithmetic, and the pointer arithmetic that is allowed (pointer +/- bounded scalar).</summary>
+internal static class AluTransfer
+{
+    /// <summary>Offsets beyond this are rejected so that offset arithmetic can never wrap around the address space.</summary>
+    private const long MaxPointerOffset = 1 << 29;
+
+    public static void Execute(Step step, Instruction insn)
+    {
+        bool is64 = insn.Class == InstructionClass.Alu64;
+        var op = insn.AluOp;
+        if (op == AluOp.Mov)
+        {
+            step.Registers[insn.Dst] = Move(step, insn, is64);
+            return;
+        }
+        var dst = step.Read(insn.Dst);
+        if (op is AluOp.Neg or AluOp.End)
+        {
+            var value = ScalarOf(step, insn.Dst, dst, op);
+            step.Registers[insn.Dst] = RegisterValue.Of(op == AluOp.Neg
+                ? ScalarArithmetic.Neg(value, is64)
+                : ScalarArithmetic.Endian(value, insn.Imm, swap: is64 || insn.Source == OperandSource.X));
+            return;
+        }
+        var src = insn.Source == OperandSource.K ? Immediate(insn, is64) : step.Read(insn.Src);
+        if (dst.IsPointer || src.IsPointer)
+        {
+            step.Registers[insn.Dst] = PointerArithmetic(step, insn, is64, dst, src);
+            return;
+        }
+        step.Registers[insn.Dst] = RegisterValue.Of(ScalarArithmetic.Apply(op, dst.Value, src.Value, is64, signedDivision: insn.Offset == 1));
+    }
+
+    private static RegisterValue Immediate(Instruction insn, bool is64) =>
+        RegisterValue.Of(is64 ? Scalar.Const((long)insn.Imm) : Scalar.Const((ulong)(uint)insn.Imm));
+
+    private static RegisterValue Move(Step step, Instruction insn, bool is64)
+    {
+        if (insn.Source == OperandSource.K) return Immediate(insn, is64);
+        var src = step.Read(insn.Src);
+        if (src.IsPointer)
+        {
+            if (!is64 || insn.Offset != 0) step.Fail($"r{insn.Src} is a pointer ({src}): only a 64-bit mov may copy it");
+            return src;
+        }
+        var value = src.Value;
+        if (insn.Offset != 0) value = (is64 ? value : value.Low32()).SignExtend(insn.Offset);
+        if (!is64) value = value.Low32();
+        // Copies keep the id so that a bounds check on one (the buffer length) applies to all.
+        return is64 && insn.Offset == 0 ? src : RegisterValue.Of(value);
+    }
+
+    private static Scalar ScalarOf(Step step, int register, RegisterValue value, AluOp op)
+    {
+        if (value.IsPointer) step.Fail($"{op.ToString().ToLowerInvariant()} on r{register}, a pointer ({value})");
+        return value.Value;
+    }
+
+    private static RegisterValue PointerArithmetic(Step step, Instruction insn, bool is64, RegisterValue dst, RegisterValue src)
+    {
+        var op = insn.AluOp;
+        string operands = insn.Source == OperandSource.K ? $"r{insn.Dst} ({dst})" : $"r{insn.Dst} ({dst}) and r{insn.Src} ({src})";
+        if (!is64 || op is not (AluOp.Add or AluOp.Sub))
+            step.Fail($"pointer arithmetic other than 64-bit + and - on {operands}");
+        if (dst.IsPointer && src.IsPointer)
+        {
+            if (op != AluOp.Sub || dst.Kind != src.Kind || dst.Region != src.Region || dst.Kind is ValueKind.MapValueOrNull or ValueKind.Map)
+                step.Fail($"arithmetic on two pointers {operands}: only the difference of pointers into one region is allowed");
+            return RegisterValue.Of(ScalarArithmetic.Apply(AluOp.Sub, dst.Value, src.Value, true, false));
+        }
+        var (pointer, scalar) = dst.IsPointer ? (dst, src.Value) : (src, dst.Value);
+        if (op == AluOp.Sub && !dst.IsPointer)
+            step.Fail($"scalar minus pointer on {operands}");
+        if (pointer.Kind is ValueKind.MapValueOrNull or ValueKind.Map)
+            step.Fail($"arithmetic on {operands}: {(pointer.Kind == ValueKind.Map ? "a map handle" : "a pointer that may be null")} cannot be offset");
+        var offset = ScalarArithmetic.Apply(op, pointer.Value, scalar, true, false);
+        if (offset.SMin < -MaxPointerOffset || offset.SMax > MaxPointerOffset)
+            step.Fail($"pointer arithmetic on {operands} gives an unbounded offset {offset}: bound the scalar first");
+        return pointer with { Value = offset };
+    }
+}

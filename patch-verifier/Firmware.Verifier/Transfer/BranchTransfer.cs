@@ -1,0 +1,87 @@
+using Firmware.Ebpf.Isa;
+using Firmware.Verifier.Domains;
+
+namespace Firmware.Verifier.Transfer;
+
+/// <summary>
+/// Conditional jumps: the state on each edge, narrowed by the condition; null for an edge the condition
+/// makes impossible. Null checks turn every copy of a lookup result into a map value or into 0.
+/// </summary>
+internal static class BranchTransfer
+{
+    public static (AbstractState? Taken, AbstractState? Fallthrough) Execute(Step step, Instruction insn)
+    {
+        var a = step.Read(insn.Dst);
+        bool k = insn.Source == OperandSource.K;
+        bool is32 = insn.Class == InstructionClass.Jmp32;
+        var b = k ? RegisterValue.Of(is32 ? Scalar.Const((ulong)(uint)insn.Imm) : Scalar.Const((long)insn.Imm)) : step.Read(insn.Src);
+        if (a.IsPointer || b.IsPointer)
+            return PointerComparison(step, insn, a, b, is32);
+        return (Edge(step, insn, a, b, is32, taken: true), Edge(step, insn, a, b, is32, taken: false));
+    }
+
+    private static AbstractState? Edge(Step step, Instruction insn, RegisterValue a, RegisterValue b, bool is32, bool taken)
+    {
+        var (x, y) = (a.Value, b.Value);
+        if (is32)
+        {
+            // A 32-bit comparison narrows the 64-bit values only when both fit in 31 bits (then it is the same comparison).
+            x = x.Low32();
+            y = y.Low32();
+            bool exact = a.Value.UMax <= int.MaxValue && b.Value.UMax <= int.MaxValue;
+            var outcome = Comparison.Refine(insn.JmpOp, taken, x, y);
+            if (outcome is null) return null;
+            if (!exact) return step.State.Clone();
+            (x, y) = outcome.Value;
+        }
+        else
+        {
+            var outcome = Comparison.Refine(insn.JmpOp, taken, x, y);
+            if (outcome is null) return null;
+            (x, y) = outcome.Value;
+        }
+        var state = step.State.Clone();
+        Narrow(state, insn.Dst, a, x);
+        if (insn.Source == OperandSource.X) Narrow(state, insn.Src, b, y);
+        return state;
+    }
+
+    /// <summary>Sets a register's narrowed value, and every copy's when it carries an id (the buffer length).</summary>
+    private static void Narrow(AbstractState state, int register, RegisterValue before, Scalar value)
+    {
+        state.Registers[register] = before with { Value = value };
+        if (before.Id != AbstractState.BufferLengthId) return;
+        state.UpdateAll(v => v.Kind == ValueKind.Scalar && v.Id == AbstractState.BufferLengthId ? v with { Value = value } : v);
+        state.BufferLength = value;
+    }
+
+    private static (AbstractState?, AbstractState?) PointerComparison(Step step, Instruction insn, RegisterValue a, RegisterValue b, bool is32)
+    {
+        string operands = $"r{insn.Dst} ({a}) and {(insn.Source == OperandSource.K ? insn.Imm.ToString() : $"r{insn.Src} ({b})")}";
+        if (is32) step.Fail($"32-bit comparison of pointer {operands}");
+        if (a.IsPointer && b.IsPointer)
+        {
+            if (a.Kind != b.Kind || a.Region != b.Region || a.Kind is ValueKind.MapValueOrNull)
+                step.Fail($"comparison of pointers into different regions: {operands}");
+            return (step.State.Clone(), step.State.Clone());
+        }
+        var (pointer, other, register) = a.IsPointer ? (a, b, insn.Dst) : (b, a, (int)insn.Src);
+        if (!(other.Value.IsConst && other.Value.UMin == 0) || insn.JmpOp is not (JmpOp.Jeq or JmpOp.Jne))
+            step.Fail($"comparison of pointer with a scalar: {operands} (only == 0 and != 0 null checks are allowed)");
+        var isNull = NullCheck(step.State, register, pointer, isNull: true);
+        var notNull = NullCheck(step.State, register, pointer, isNull: false);
+        return insn.JmpOp == JmpOp.Jeq ? (isNull, notNull) : (notNull, isNull);
+    }
+
+    /// <summary>The state where the pointer is (or is not) null; null when that cannot happen.</summary>
+    private static AbstractState? NullCheck(AbstractState before, int register, RegisterValue pointer, bool isNull)
+    {
+        if (pointer.Kind != ValueKind.MapValueOrNull) return isNull ? null : before.Clone();
+        var state = before.Clone();
+        RegisterValue Resolve(RegisterValue v) => isNull ? RegisterValue.Of(Scalar.Zero) : v with { Kind = ValueKind.MapValue };
+        if (pointer.Id != 0)
+            state.UpdateAll(v => v.Kind == ValueKind.MapValueOrNull && v.Id == pointer.Id ? Resolve(v) : v);
+        state.Registers[register] = Resolve(pointer);
+        return state;
+    }
+}

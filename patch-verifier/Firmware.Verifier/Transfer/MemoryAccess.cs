@@ -1,0 +1,103 @@
+using Firmware.Ebpf.Memory;
+using Firmware.Ebpf.Programs;
+using Firmware.Verifier.Domains;
+
+namespace Firmware.Verifier.Transfer;
+
+/// <summary>
+/// Whether every address a pointer can hold, plus a displacement, is inside its region with the right
+/// access; the one place bounds are decided, for loads, stores, atomics and helper memory arguments.
+/// </summary>
+internal static class MemoryAccess
+{
+    /// <summary>Throws with a diagnostic unless [ptr + offset, + size) is accessible on every path.</summary>
+    public static void Check(Step step, int register, RegisterValue pointer, long offset, long size, Access access, bool forbidPointers = false)
+    {
+        string verb = access == Access.Write ? "write" : access == Access.Read ? "read" : "atomic update";
+        Int128 lo = (Int128)pointer.Value.SMin + offset, hi = (Int128)pointer.Value.SMax + offset + size;
+        string where = $"{Describe(pointer)}{Range(lo, hi - size)}";
+        string what = $"{verb} of {size} bytes at {where}";
+        switch (pointer.Kind)
+        {
+            case ValueKind.Scalar:
+                step.Fail($"{verb} through r{register}, which is a scalar ({pointer}), not a pointer");
+                break;
+            case ValueKind.Map:
+                step.Fail($"{verb} through r{register}, which is a map handle, not memory");
+                break;
+            case ValueKind.MapValueOrNull:
+                step.Fail($"{verb} through r{register}, which may be null: check the map_lookup_elem result against 0 first");
+                break;
+            case ValueKind.Context:
+                CheckContext(step, step.Options.Context, lo, hi, size, access, what);
+                break;
+            case ValueKind.Stack:
+                if (lo < -StackFrame.Size || hi > 0)
+                    step.Fail($"{what} is outside the {StackFrame.Size}-byte stack frame");
+                if ((access & Access.Read) != 0)
+                    CheckInitialized(step, step.State.Frames[pointer.Region].Stack, (long)lo, (long)hi, what, forbidPointers);
+                break;
+            case ValueKind.MapValue:
+                var map = step.Program.Maps[pointer.Region];
+                if (lo < 0 || hi > map.ValueSize)
+                    step.Fail($"{what} is outside the {map.ValueSize}-byte value of map '{map.Name}'");
+                if (map.ReadOnly && (access & Access.Write) != 0)
+                    step.Fail($"{verb} to read-only map '{map.Name}' (constant data cannot be written)");
+                break;
+            case ValueKind.Buffer:
+                if (lo < 0 || hi > step.State.BufferLength.UMin)
+                    step.Fail($"{what} is outside the buffer (length proven at least {step.State.BufferLength.UMin}: compare the offset with the length first)");
+                break;
+        }
+    }
+
+    private static void CheckContext(Step step, ContextLayout context, Int128 lo, Int128 hi, long size, Access access, string what)
+    {
+        if (lo < 0 || hi > context.Size)
+            step.Fail($"{what} is outside the {context.Size}-byte context");
+        foreach (var field in context.Fields)
+        {
+            if (lo < field.Offset || hi > field.Offset + field.Size) continue;
+            if ((field.Access & access) != access)
+                step.Fail($"{what}: context field '{field.Name}' is {Rights(field.Access)}");
+            return;
+        }
+        step.Fail($"{what} is not within one context field");
+    }
+
+    private static string Rights(Access access) => access switch
+    {
+        Access.Read => "read-only",
+        Access.Write => "write-only",
+        _ => "not accessible",
+    };
+
+    private static void CheckInitialized(Step step, StackFrame frame, long lo, long hi, string what, bool forbidPointers)
+    {
+        for (long offset = lo; offset < hi; offset++)
+        {
+            var kind = frame.ByteAt(offset);
+            if (kind == StackByte.Uninitialized)
+                step.Fail($"{what} reads uninitialized stack byte fp{offset}");
+            if (kind != StackByte.Spill) continue;
+            long slot = offset - (((offset % 8) + 8) % 8);
+            var spilled = frame.SpillAt(slot)!.Value;
+            if (spilled.Kind == ValueKind.Conflict)
+                step.Fail($"{what} reads fp{slot}, which holds different kinds of value on different paths");
+            if (spilled.IsPointer && forbidPointers)
+                step.Fail($"{what} would copy the pointer spilled at fp{slot} ({spilled}): pointers may not leak");
+        }
+    }
+
+    public static string Describe(RegisterValue pointer) => pointer.Kind switch
+    {
+        ValueKind.Context => "ctx",
+        ValueKind.Stack => "fp",
+        ValueKind.MapValue or ValueKind.MapValueOrNull => "map_value",
+        ValueKind.Buffer => "buffer",
+        _ => pointer.Kind.ToString(),
+    };
+
+    private static string Range(Int128 lo, Int128 hi) =>
+        lo == hi ? (lo >= 0 ? $"+{lo}" : $"{lo}") : $"+[{lo}, {hi}]";
+}
