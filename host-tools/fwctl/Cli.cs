@@ -48,6 +48,11 @@ public static class Cli
         ConformanceCommand.Create(),
         PluginCommand.Create(),
         DemoCommand.Create(),
+        BoardsCommand.Create(),
+        BuildCommand.Create(),
+        KeygenCommand.Create(),
+        PackCommand.Create(),
+        InspectCommand.Create(),
     ];
 }
 

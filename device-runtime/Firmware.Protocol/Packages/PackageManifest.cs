@@ -43,4 +43,7 @@ public sealed record PackageManifest(
 {
     /// <summary>The format this code writes and the only one it reads.</summary>
     public const int FormatVersion = 1;
+
+    /// <summary>An empty build id binds the package to no particular build (packed without --build-id).</summary>
+    public bool AppliesToAnyBuild => FirmwareBuildId.Length == 0;
 }

@@ -64,7 +64,7 @@ public static class PackageReader
     {
         if (policy.Board is not null && manifest.Board != policy.Board)
             return PackageCheck.Fail(PackageError.Board, $"package is for board '{manifest.Board}', this is '{policy.Board}'");
-        if (policy.FirmwareBuildId is not null && !manifest.FirmwareBuildId.AsSpan().SequenceEqual(policy.FirmwareBuildId))
+        if (policy.FirmwareBuildId is not null && !manifest.AppliesToAnyBuild && !manifest.FirmwareBuildId.AsSpan().SequenceEqual(policy.FirmwareBuildId))
             return PackageCheck.Fail(PackageError.FirmwareBuild,
                 $"package is for firmware build {Convert.ToHexStringLower(manifest.FirmwareBuildId)}, this runs {Convert.ToHexStringLower(policy.FirmwareBuildId)}");
         if (policy.LastInstalledSequence?.Invoke(manifest.Hook) is ulong last && manifest.Sequence <= last)

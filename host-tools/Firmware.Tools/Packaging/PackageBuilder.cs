@@ -1,0 +1,49 @@
+using Firmware.Ebpf.Isa;
+using Firmware.Ebpf.Programs;
+using Firmware.Protocol.Boards;
+using Firmware.Protocol.Packages;
+using Firmware.Verifier;
+
+namespace Firmware.Tools.Packaging;
+
+/// <summary>Where a package goes and what it says about itself; the rest of the manifest comes from the program.</summary>
+public sealed record PackageTarget(BoardDefinition Board, string Hook, PatchKind Kind, ulong Sequence, byte[] FirmwareBuildId, string Description);
+
+/// <summary>The outcome of `fwctl pack`: the package, or the verifier's reasons for refusing the program.</summary>
+public sealed record PackResult(byte[]? Package, IReadOnlyList<Diagnostic> Rejections);
+
+/// <summary>
+/// `fwctl pack`: checks the program against the board (hook, size limit), verifies it for the hook and
+/// only then signs a package. The program travels as normalised bytecode (map references by index).
+/// </summary>
+public static class PackageBuilder
+{
+    public static PackResult Pack(EbpfProgram program, PackageTarget target, SigningKey key)
+    {
+        var hook = target.Board.FindHook(target.Hook)
+            ?? throw new ProgramFormatException($"board '{target.Board.Name}' has no hook '{target.Hook}' (hooks: {string.Join(", ", target.Board.Hooks.Select(h => h.Name))})");
+        int limit = target.Board.Limits.MaxProgramInstructions;
+        if (program.Instructions.Length > limit)
+            throw new ProgramFormatException($"program has {program.Instructions.Length} instructions; board '{target.Board.Name}' allows {limit}");
+        var verdict = Verifier.Verifier.Verify(program, HookVerification.Options(target.Board, hook));
+        if (!verdict.Accepted) return new PackResult(null, verdict.Errors);
+        var manifest = new PackageManifest(
+            Sequence: target.Sequence,
+            Board: target.Board.Name,
+            FirmwareBuildId: target.FirmwareBuildId,
+            Hook: hook.Name,
+            Kind: target.Kind,
+            ProgramName: program.Name,
+            ProgramSize: 0,
+            ProgramDigest: [],
+            Maps: program.Maps,
+            Helpers: HelpersUsed(program),
+            Verdict: VerifierVerdict.Accepted,
+            Description: target.Description);
+        return new PackResult(PackageWriter.Write(manifest, Instruction.WriteAll(program.Instructions), key), []);
+    }
+
+    /// <summary>Helper numbers the program calls, so a device can refuse a package for helpers it lacks before loading it.</summary>
+    public static IReadOnlyList<int> HelpersUsed(EbpfProgram program) =>
+        [.. program.Instructions.Where(i => i.Opcode == Opcode.Call && i.Src == (byte)CallKind.Helper).Select(i => i.Imm).Distinct().Order()];
+}
