@@ -7,8 +7,10 @@
 #define HEADER_BYTES 2
 #define PARSE_ERROR (-1)
 
+/* len arrives zero-extended in r3; taking it as u64 keeps the comparisons 64-bit, which the verifier
+ * uses to bound reads of pkt. */
 SEC("fw/parse_packet")
-u64 parse_packet_length_check(struct fw_parse_packet_ctx *ctx, const u8 *pkt, u32 len)
+u64 parse_packet_length_check(struct fw_parse_packet_ctx *ctx, const u8 *pkt, u64 len)
 {
     if (len < HEADER_BYTES)
         return FW_RETURN(PARSE_ERROR);

@@ -29,7 +29,16 @@ internal readonly struct JsonCursor(string file, string path, JsonElement elemen
     public string String(int maxLength = 256)
     {
         if (element.ValueKind != JsonValueKind.String) throw Error("expected a string");
-        string value = element.GetString()!;
+        string value;
+        try
+        {
+            value = element.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // JsonDocument validates structure, not the UTF-8 or \u escapes inside strings.
+            throw Error("not a valid UTF-8 string");
+        }
         if (value.Length == 0 || value.Length > maxLength) throw Error($"expected 1 to {maxLength} characters");
         return value;
     }

@@ -8,10 +8,12 @@ namespace Firmware.Protocol.Packages;
 /// <summary>The manifest's CBOR encoding (canonical: definite lengths, keys ascending); see docs/package-format.md.</summary>
 internal static class ManifestCodec
 {
+    private const int ManifestEntries = 13;
+
     public static byte[] Encode(PackageManifest m)
     {
         var writer = new CborWriter(CborConformanceMode.Canonical);
-        writer.WriteStartMap(null);
+        writer.WriteStartMap(ManifestEntries);
         writer.WriteInt32(K.FormatVersion); writer.WriteInt32(PackageManifest.FormatVersion);
         writer.WriteInt32(K.Sequence); writer.WriteUInt64(m.Sequence);
         writer.WriteInt32(K.Board); writer.WriteTextString(m.Board);
@@ -38,7 +40,7 @@ internal static class ManifestCodec
 
     private static void EncodeMap(CborWriter writer, MapDefinition map)
     {
-        writer.WriteStartMap(null);
+        writer.WriteStartMap(map.InitialValue is null ? 7 : 8);
         writer.WriteInt32(K.MapName); writer.WriteTextString(map.Name);
         writer.WriteInt32(K.MapType); writer.WriteUInt32((uint)map.Type);
         writer.WriteInt32(K.MapKeySize); writer.WriteUInt32(map.KeySize);
