@@ -42,7 +42,7 @@ internal static class Comparison
         switch (relation)
         {
             case Relation.Eq:
-                var both = Meet(a, b);
+                var both = a.Meet(b);
                 return both is null ? null : (both.Value, both.Value);
             case Relation.Ne:
                 if (a.IsConst && b.IsConst) return a.UMin == b.UMin ? null : (a, b);
@@ -75,13 +75,6 @@ internal static class Comparison
         var na = a.Value.Normalize();
         var nb = b.Normalize();
         return na is null || nb is null ? null : (na.Value, nb.Value);
-    }
-
-    private static Scalar? Meet(Scalar a, Scalar b)
-    {
-        var bits = a.Bits.Meet(b.Bits);
-        if (bits is null) return null;
-        return new Scalar(Math.Max(a.SMin, b.SMin), Math.Min(a.SMax, b.SMax), Math.Max(a.UMin, b.UMin), Math.Min(a.UMax, b.UMax), bits.Value).Normalize();
     }
 
     /// <summary>Removes one value when it sits at a bound (`i != n` ends a counted loop).</summary>

@@ -20,10 +20,12 @@ internal enum ValueKind : byte
 
 /// <summary>
 /// A register's abstract value. For pointers <see cref="Value"/> is the offset from the region's base
-/// (from the frame top for the stack). <see cref="Id"/> ties copies of one map lookup result together
-/// (null checks apply to all) and copies of a buffer length argument (bounds checks grow the buffer's proven size).
+/// (from the frame top for the stack). <see cref="Id"/> ties related values together: copies of one map
+/// lookup result (a null check applies to all), and for scalars and other pointers, values that differ
+/// by a known constant: this one is the linked base plus <see cref="Delta"/>, so a bounds check on
+/// `i + 1` bounds `i` too. The buffer length argument's id is <see cref="AbstractState.BufferLengthId"/>.
 /// </summary>
-internal readonly record struct RegisterValue(ValueKind Kind, Scalar Value, int Region = 0, int Id = 0)
+internal readonly record struct RegisterValue(ValueKind Kind, Scalar Value, int Region = 0, int Id = 0, long Delta = 0)
 {
     public static readonly RegisterValue Uninitialized = new(ValueKind.Uninitialized, Scalar.Unknown);
     public static readonly RegisterValue Conflict = new(ValueKind.Conflict, Scalar.Unknown);
@@ -40,15 +42,21 @@ internal readonly record struct RegisterValue(ValueKind Kind, Scalar Value, int 
         if (this == other) return this;
         if (Kind == ValueKind.Uninitialized || other.Kind == ValueKind.Uninitialized) return Uninitialized;
         if (Kind == ValueKind.Scalar && other.Kind == ValueKind.Scalar)
-            return Of(Value.Join(other.Value)) with { Id = Id == other.Id ? Id : 0 };
+            return SameLink(other) ? this with { Value = Value.Join(other.Value) } : Of(Value.Join(other.Value));
         if (Region != other.Region) return Conflict;
         // A checked and an unchecked copy of one lookup result: still unchecked.
         bool orNull = Kind == ValueKind.MapValueOrNull || other.Kind == ValueKind.MapValueOrNull;
         bool sameLookup = (Kind is ValueKind.MapValue or ValueKind.MapValueOrNull) && (other.Kind is ValueKind.MapValue or ValueKind.MapValueOrNull);
         if (Kind != other.Kind && !sameLookup) return Conflict;
         if (orNull && Id != other.Id) return Conflict;
-        return new(orNull ? ValueKind.MapValueOrNull : Kind, Value.Join(other.Value), Region, Id == other.Id ? Id : 0);
+        if (sameLookup) return new(orNull ? ValueKind.MapValueOrNull : Kind, Value.Join(other.Value), Region, Id == other.Id ? Id : 0);
+        return SameLink(other) ? this with { Value = Value.Join(other.Value) } : new(Kind, Value.Join(other.Value), Region);
     }
+
+    private bool SameLink(RegisterValue other) => Id == other.Id && Delta == other.Delta;
+
+    /// <summary>Whether <see cref="Id"/> links values by constant differences (rather than naming a lookup).</summary>
+    public bool IsLinkable => Kind is ValueKind.Scalar or ValueKind.Context or ValueKind.Stack or ValueKind.Buffer;
 
     public RegisterValue Widen(RegisterValue next, Thresholds thresholds)
     {

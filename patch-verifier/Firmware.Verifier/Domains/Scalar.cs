@@ -77,6 +77,21 @@ internal readonly record struct Scalar(long SMin, long SMax, ulong UMin, ulong U
     public bool Contains(Scalar other) => SMin <= other.SMin && SMax >= other.SMax && UMin <= other.UMin && UMax >= other.UMax
         && (Bits.Mask & other.Bits.Mask) == other.Bits.Mask && ((Bits.Value ^ other.Bits.Value) & ~Bits.Mask) == 0;
 
+    /// <summary>The values that are within both; null when none is (a dead path).</summary>
+    public Scalar? Meet(Scalar other)
+    {
+        var bits = Bits.Meet(other.Bits);
+        if (bits is null) return null;
+        return new Scalar(Math.Max(SMin, other.SMin), Math.Min(SMax, other.SMax), Math.Max(UMin, other.UMin), Math.Min(UMax, other.UMax), bits.Value).Normalize();
+    }
+
+    /// <summary>Every value plus <paramref name="delta"/>, as an unsigned interval; unknown if that could wrap.</summary>
+    public Scalar Shift(long delta)
+    {
+        if (delta >= 0 ? UMax > ulong.MaxValue - (ulong)delta : UMin < (ulong)(-delta)) return Unknown;
+        return Unsigned(UMin + (ulong)delta, UMax + (ulong)delta);
+    }
+
     /// <summary>The low 32 bits, zero-extended: what a 32-bit ALU operation or jmp32 sees.</summary>
     public Scalar Low32() => UMax <= uint.MaxValue ? this : new Scalar(0, uint.MaxValue, 0, uint.MaxValue, Bits.Low32()).Normalize() ?? Unsigned(0, uint.MaxValue);
 

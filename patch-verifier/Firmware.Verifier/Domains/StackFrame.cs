@@ -81,7 +81,7 @@ internal sealed class StackFrame
             if (result._bytes[slot * 8] != StackByte.Spill) continue;
             var joined = widen is null ? _spills[slot].Join(other._spills[slot]) : _spills[slot].Widen(other._spills[slot], widen);
             if (joined.Kind == ValueKind.Scalar)
-                result._spills[slot] = joined;
+                result._spills[slot] = joined.Id == AbstractState.BufferLengthId ? joined : joined with { Id = 0, Delta = 0 };
             else
             {
                 // Unusable as a pointer: readable only if both sides held scalars, which they did not.

@@ -33,26 +33,47 @@ internal static class AluTransfer
             step.Registers[insn.Dst] = PointerArithmetic(step, insn, is64, dst, src);
             return;
         }
-        step.Registers[insn.Dst] = RegisterValue.Of(ScalarArithmetic.Apply(op, dst.Value, src.Value, is64, signedDivision: insn.Offset == 1));
+        var result = RegisterValue.Of(ScalarArithmetic.Apply(op, dst.Value, src.Value, is64, signedDivision: insn.Offset == 1));
+        step.Registers[insn.Dst] = KeepLink(dst, src, op, is64, result);
+    }
+
+    /// <summary>Adding or subtracting a constant keeps a linked value linked, at a new delta.</summary>
+    private static RegisterValue KeepLink(RegisterValue before, RegisterValue operand, AluOp op, bool is64, RegisterValue after)
+    {
+        if (!is64 || before.Id == 0 || !before.IsLinkable || !operand.Value.IsConst || op is not (AluOp.Add or AluOp.Sub))
+            return after;
+        long constant = (long)operand.Value.UMin;
+        if (constant is > 1 << 30 or < -(1 << 30)) return after;
+        return after with { Id = before.Id, Delta = before.Delta + (op == AluOp.Add ? constant : -constant) };
     }
 
     private static RegisterValue Immediate(Instruction insn, bool is64) =>
         RegisterValue.Of(is64 ? Scalar.Const((long)insn.Imm) : Scalar.Const((ulong)(uint)insn.Imm));
 
+    /// <summary>Ids that link copies are numbered from here plus the mov's pc, apart from lookup ids (pc + 1).</summary>
+    private const int LinkIdBase = 1 << 24;
+
     private static RegisterValue Move(Step step, Instruction insn, bool is64)
     {
         if (insn.Source == OperandSource.K) return Immediate(insn, is64);
         var src = step.Read(insn.Src);
-        if (src.IsPointer)
+        if (src.IsPointer && (!is64 || insn.Offset != 0))
+            step.Fail($"r{insn.Src} is a pointer ({src}): only a 64-bit mov may copy it");
+        if (!is64 || insn.Offset != 0)
         {
-            if (!is64 || insn.Offset != 0) step.Fail($"r{insn.Src} is a pointer ({src}): only a 64-bit mov may copy it");
-            return src;
+            var value = src.Value;
+            if (insn.Offset != 0) value = (is64 ? value : value.Low32()).SignExtend(insn.Offset);
+            return RegisterValue.Of(is64 ? value : value.Low32());
         }
-        var value = src.Value;
-        if (insn.Offset != 0) value = (is64 ? value : value.Low32()).SignExtend(insn.Offset);
-        if (!is64) value = value.Low32();
-        // Copies keep the id so that a bounds check on one (the buffer length) applies to all.
-        return is64 && insn.Offset == 0 ? src : RegisterValue.Of(value);
+        if (src.IsLinkable && src.Id == 0)
+        {
+            // Link the copy to its source so that a check on either bounds both.
+            int id = LinkIdBase + step.Pc;
+            step.State.UpdateAll(v => v.IsLinkable && v.Id == id ? v with { Id = 0, Delta = 0 } : v);
+            src = src with { Id = id, Delta = 0 };
+            step.Registers[insn.Src] = src;
+        }
+        return src;
     }
 
     private static Scalar ScalarOf(Step step, int register, RegisterValue value, AluOp op)
@@ -81,6 +102,7 @@ internal static class AluTransfer
         var offset = ScalarArithmetic.Apply(op, pointer.Value, scalar, true, false);
         if (offset.SMin < -MaxPointerOffset || offset.SMax > MaxPointerOffset)
             step.Fail($"pointer arithmetic on {operands} gives an unbounded offset {offset}: bound the scalar first");
-        return pointer with { Value = offset };
+        var moved = new RegisterValue(pointer.Kind, offset, pointer.Region, pointer.Kind is ValueKind.MapValue ? pointer.Id : 0);
+        return dst.IsPointer && pointer.Kind is not ValueKind.MapValue ? KeepLink(dst, src, op, true, moved) : moved;
     }
 }

@@ -13,8 +13,12 @@ namespace Firmware.Verifier.Transfer;
 /// </summary>
 internal sealed class Analysis
 {
-    /// <summary>Loop heads join exactly this many times before widening: short constant loops stay exact.</summary>
-    private const int WideningDelay = 2;
+    /// <summary>
+    /// Loop heads join exactly this many times before widening, so loops of up to about this many
+    /// iterations get exact bounds (widening, even to thresholds, can overshoot a bound that only a
+    /// linked register's check implies, such as `i` when the loop tests `i + 1 < len`).
+    /// </summary>
+    private const int WideningDelay = 1024;
 
     private readonly EbpfProgram _program;
     private readonly VerifierOptions _options;

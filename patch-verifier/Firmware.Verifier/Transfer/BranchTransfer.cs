@@ -46,13 +46,19 @@ internal static class BranchTransfer
         return state;
     }
 
-    /// <summary>Sets a register's narrowed value, and every copy's when it carries an id (the buffer length).</summary>
+    /// <summary>
+    /// Sets a register's narrowed value, and narrows every value linked to it by the same shift
+    /// (copies, `i + 1`); narrowing the buffer length argument grows the buffer's proven size.
+    /// </summary>
     private static void Narrow(AbstractState state, int register, RegisterValue before, Scalar value)
     {
         state.Registers[register] = before with { Value = value };
-        if (before.Id != AbstractState.BufferLengthId) return;
-        state.UpdateAll(v => v.Kind == ValueKind.Scalar && v.Id == AbstractState.BufferLengthId ? v with { Value = value } : v);
-        state.BufferLength = value;
+        if (before.Id == 0 || !before.IsLinkable) return;
+        state.UpdateAll(v => v.Id == before.Id && v.Kind == before.Kind && v.Region == before.Region
+            ? v with { Value = v.Value.Meet(value.Shift(v.Delta - before.Delta)) ?? v.Value }
+            : v);
+        if (before.Id == AbstractState.BufferLengthId)
+            state.BufferLength = state.BufferLength.Meet(value.Shift(-before.Delta)) ?? state.BufferLength;
     }
 
     private static (AbstractState?, AbstractState?) PointerComparison(Step step, Instruction insn, RegisterValue a, RegisterValue b, bool is32)
@@ -63,7 +69,11 @@ internal static class BranchTransfer
         {
             if (a.Kind != b.Kind || a.Region != b.Region || a.Kind is ValueKind.MapValueOrNull)
                 step.Fail($"comparison of pointers into different regions: {operands}");
-            return (step.State.Clone(), step.State.Clone());
+            // Same base: the addresses compare as the offsets do (offsets are bounded far below the
+            // distance of any region from either end of the address space).
+            var op = Signed(insn.JmpOp);
+            return (Edge(step, insn with { Opcode = (byte)((insn.Opcode & ~0xf0) | (byte)op) }, a, b, false, taken: true),
+                Edge(step, insn with { Opcode = (byte)((insn.Opcode & ~0xf0) | (byte)op) }, a, b, false, taken: false));
         }
         var (pointer, other, register) = a.IsPointer ? (a, b, insn.Dst) : (b, a, (int)insn.Src);
         if (!(other.Value.IsConst && other.Value.UMin == 0) || insn.JmpOp is not (JmpOp.Jeq or JmpOp.Jne))
@@ -72,6 +82,15 @@ internal static class BranchTransfer
         var notNull = NullCheck(step.State, register, pointer, isNull: false);
         return insn.JmpOp == JmpOp.Jeq ? (isNull, notNull) : (notNull, isNull);
     }
+
+    private static JmpOp Signed(JmpOp op) => op switch
+    {
+        JmpOp.Jgt => JmpOp.Jsgt,
+        JmpOp.Jge => JmpOp.Jsge,
+        JmpOp.Jlt => JmpOp.Jslt,
+        JmpOp.Jle => JmpOp.Jsle,
+        _ => op,
+    };
 
     /// <summary>The state where the pointer is (or is not) null; null when that cannot happen.</summary>
     private static AbstractState? NullCheck(AbstractState before, int register, RegisterValue pointer, bool isNull)
