@@ -25,6 +25,9 @@ public static class PackageBuilder
         int limit = target.Board.Limits.MaxProgramInstructions;
         if (program.Instructions.Length > limit)
             throw new ProgramFormatException($"program has {program.Instructions.Length} instructions; board '{target.Board.Name}' allows {limit}");
+        long mapMemory = program.Maps.Sum(MapMemory);
+        if (mapMemory > target.Board.Limits.MapMemoryBytes)
+            throw new ProgramFormatException($"program's maps need {mapMemory} bytes; board '{target.Board.Name}' allows {target.Board.Limits.MapMemoryBytes}");
         var verdict = Verifier.Verifier.Verify(program, HookVerification.Options(target.Board, hook));
         if (!verdict.Accepted) return new PackResult(null, verdict.Errors);
         var manifest = new PackageManifest(
@@ -42,6 +45,14 @@ public static class PackageBuilder
             Description: target.Description);
         return new PackResult(PackageWriter.Write(manifest, Instruction.WriteAll(program.Instructions), key), []);
     }
+
+    /// <summary>Bytes a map's entries take on the device (keys are stored only by hashed maps), for the board's map memory limit.</summary>
+    public static long MapMemory(MapDefinition map) => map.Type switch
+    {
+        MapType.Array => (long)map.ValueSize * map.MaxEntries,
+        MapType.RingBuffer => map.MaxEntries,
+        _ => ((long)map.KeySize + map.ValueSize) * map.MaxEntries,
+    };
 
     /// <summary>Helper numbers the program calls, so a device can refuse a package for helpers it lacks before loading it.</summary>
     public static IReadOnlyList<int> HelpersUsed(EbpfProgram program) =>

@@ -163,4 +163,31 @@ public sealed class PackagingCommandTests : IDisposable
         Assert.Equal(["linux-x64", "nano", "qemu-aarch64"], names);
         Assert.Contains("hook parse_packet", Fwctl(["boards", .. Boards]).Stdout);
     }
+
+    [Fact]
+    public void Pack_refuses_maps_larger_than_the_board_allows()
+    {
+        string key = Keygen("author");
+        File.WriteAllText(In("big_map.c"), """
+            #include <fwpatch.h>
+            struct {
+                __uint(type, BPF_MAP_TYPE_ARRAY);
+                __uint(max_entries, 4096);
+                __type(key, u32);
+                __type(value, u64);
+            } big SEC(".maps");
+            SEC("fw/calibrate")
+            u64 big_map(struct fw_calibrate_ctx *ctx)
+            {
+                u32 k = 0;
+                u64 *v = bpf_map_lookup_elem(&big, &k);
+                return v ? *v : 0;
+            }
+            """);
+        Assert.Equal(0, Fwctl(["build", In("big_map.c"), "-o", In("big_map.o"), .. Boards]).Exit);
+        var pack = Fwctl(["pack", In("big_map.o"), "--board", "nano", "--hook", "calibrate", "--kind", "replace", "--seq", "1",
+            "--key", key + ".key", "-o", In("big_map.fwp"), .. Boards]);
+        Assert.Equal(2, pack.Exit);
+        Assert.Contains("maps need 32768 bytes; board 'nano' allows 16384", pack.Stderr);
+    }
 }
