@@ -33,7 +33,7 @@ public static class NanoAssembly
     }
 
     /// <summary>A value of one of the profile's enums.</summary>
-    public static object Enum(string type, string name) => System.Enum.Parse(Type(type), name);
+    public static dynamic Enum(string type, string name) => System.Enum.Parse(Type(type), name);
 
     /// <summary>An array of one of the profile's types.</summary>
     public static Array Array(string type, params object[] items)
