@@ -45,6 +45,7 @@ public static class Cli
         AsmCommand.Create(),
         DisasmCommand.Create(),
         RunCommand.Create(),
+        VerifyCommand.Create(),
         ConformanceCommand.Create(),
         PluginCommand.Create(),
         DemoCommand.Create(),

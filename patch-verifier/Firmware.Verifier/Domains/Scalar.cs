@@ -23,8 +23,8 @@ internal readonly record struct Scalar(long SMin, long SMax, ulong UMin, ulong U
 
     public bool IsConst => UMin == UMax;
 
-    public override string ToString() => IsConst
-        ? $"{(long)UMin}"
+    public override string ToString() => IsConst ? $"{(long)UMin}"
+        : this == Unknown ? "scalar"
         : $"[{SMin}, {SMax}] u[{UMin}, {UMax}]{(Bits.Mask != ulong.MaxValue ? $" bits 0x{Bits.Value:x}/0x{Bits.Mask:x}" : "")}";
 
     /// <summary>Tightens each component with the others; null when they contradict (no value: dead path).</summary>
@@ -52,8 +52,31 @@ internal readonly record struct Scalar(long SMin, long SMax, ulong UMin, ulong U
         if (bits is null) return null;
         umin = Math.Max(umin, bits.Value.Min);
         umax = Math.Min(umax, bits.Value.Max);
+        (umin, umax) = AlignToLowBits(umin, umax, bits.Value);
         if (umin > umax) return null;
         return new Scalar(smin, smax, umin, umax, bits.Value);
+    }
+
+    /// <summary>Moves the bounds to values whose known low bits match (a multiple of 8 in [249, 256] is 256).</summary>
+    private static (ulong Min, ulong Max) AlignToLowBits(ulong umin, ulong umax, Tnum bits)
+    {
+        int known = System.Numerics.BitOperations.TrailingZeroCount(bits.Mask);
+        if (known == 0 || known >= 64) return (umin, umax);
+        ulong step = 1UL << known, low = bits.Value & (step - 1);
+        ulong min = (umin & ~(step - 1)) | low;
+        if (min < umin)
+        {
+            if (min > ulong.MaxValue - step) return (1, 0);
+            min += step;
+        }
+        ulong max = (umax & ~(step - 1)) | low;
+        if (max > umax)
+        {
+            if (max < step) return (1, 0);
+            max -= step;
+        }
+        // min > max when no value matches: Normalize reports the contradiction.
+        return (min, max);
     }
 
     public Scalar Join(Scalar other) => new(Math.Min(SMin, other.SMin), Math.Max(SMax, other.SMax),
