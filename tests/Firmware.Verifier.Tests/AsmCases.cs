@@ -187,6 +187,7 @@ public static class AsmCases
         new("atomic on uninitialised stack", "r3 = 1\nlock *(u64 *)(r10 - 8) += r3\nr0 = 0\nexit", "uninitialized stack byte"),
         new("atomic fetch on buffer", "r3 = 1\nr3 = atomic_fetch_add((u64 *)(r1 + 8), r3)\nr0 = r3\nexit", null),
         new("atomic with pointer operand", "*(u64 *)(r10 - 8) = 0\nlock *(u64 *)(r10 - 8) += r1\nr0 = 0\nexit", "expected a scalar"),
+        new("atomic misaligned", "r3 = 1\nlock *(u64 *)(r1 + 4) += r3\nr0 = 0\nexit", "may be misaligned"),
         new("atomic past buffer end", "r3 = 1\nlock *(u64 *)(r1 + 60) += r3\nr0 = 0\nexit", "outside the 64-byte context"),
     ];
 }

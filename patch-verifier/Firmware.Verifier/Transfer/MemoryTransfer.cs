@@ -48,6 +48,10 @@ internal static class MemoryTransfer
         var pointer = step.Read(insn.Dst);
         step.ReadScalar(insn.Src, "atomic operand");
         MemoryAccess.Check(step, insn.Dst, pointer, insn.Offset, size, Access.ReadWrite, forbidPointers: true);
+        // Engines fault on misaligned atomics; regions start 8-byte aligned, so the offset decides.
+        var address = pointer.Value.Bits.Add(Tnum.Const((ulong)(long)insn.Offset));
+        if ((address.Value | address.Mask) % (ulong)size != 0)
+            step.Fail($"atomic update of {size} bytes at {MemoryAccess.Describe(pointer)}+{pointer.Value} {insn.Offset:+#;-#;+0} may be misaligned");
         step.MarkProven();
         if (pointer.Kind == ValueKind.Stack)
             step.State.Frames[pointer.Region].Stack.WriteScalar(pointer.Value.SMin + insn.Offset,
