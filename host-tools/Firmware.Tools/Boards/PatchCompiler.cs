@@ -29,10 +29,13 @@ public static class PatchCompiler
 
     public static string BoardMacro(string board) => "FW_BOARD_" + board.ToUpperInvariant().Replace('-', '_');
 
-    /// <summary>Runs clang-19; a missing compiler is a <see cref="ProgramFormatException"/> that says how to install it.</summary>
-    public static CompileResult Compile(string source, string output, BoardCatalog catalog, BoardDefinition? board)
+    /// <summary>
+    /// Runs clang-19 (<paramref name="compiler"/> only differs in tests); a missing compiler is a
+    /// <see cref="ProgramFormatException"/> that says how to install it.
+    /// </summary>
+    public static CompileResult Compile(string source, string output, BoardCatalog catalog, BoardDefinition? board, string compiler = Compiler)
     {
-        var start = new ProcessStartInfo(Compiler) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(compiler) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (string argument in Arguments(source, output, catalog, board)) start.ArgumentList.Add(argument);
         try
         {
@@ -44,7 +47,7 @@ public static class PatchCompiler
         }
         catch (Win32Exception)
         {
-            throw new ProgramFormatException($"{Compiler} not found: install it with `apt-get install clang-19` (Debian/Ubuntu)");
+            throw new ProgramFormatException($"{compiler} not found: install clang-19 with `apt-get install clang-19` (Debian/Ubuntu)");
         }
     }
 }
