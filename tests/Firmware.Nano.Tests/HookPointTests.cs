@@ -1,3 +1,5 @@
+using Firmware.Ebpf.Isa;
+using Firmware.Ebpf.Memory;
 using Firmware.Ebpf.Text;
 
 namespace Firmware.Nano.Tests;
@@ -80,5 +82,45 @@ public class HookPointTests
         _hooks.Register("tick", Nano.Instance(Nano.Program("count", code, maps), Nano.Helpers()));
 
         for (int i = 1; i <= 3; i++) Assert.Equal(i, (int)_hooks.Invoke("tick", null));
+    }
+
+    /// <summary>The nano board's parse_packet shape: a pointer nobody may touch, a readable length, and a writable word.</summary>
+    private static readonly ContextLayout Layout = new(16,
+    [
+        new ContextField("pkt", 0, 8, Access.None),
+        new ContextField("len", 8, 4, Access.Read),
+        new ContextField("flags", 12, 4, Access.ReadWrite),
+    ]);
+
+    private static Array Fields() => NanoAssembly.Array("Hooks.ContextField", [.. Layout.Fields.Select(f =>
+        (object)NanoAssembly.New("Hooks.ContextField", f.Name, f.Offset, f.Size, System.Enum.ToObject(NanoAssembly.Type("Memory.Access"), (byte)f.Access)))]);
+
+    [Fact]
+    public void Context_fields_grant_exactly_what_the_boards_layout_allows()
+    {
+        foreach (var size in new[] { AccessSize.B, AccessSize.H, AccessSize.W, AccessSize.DW })
+            for (short offset = -4; offset <= 20; offset++)
+                foreach (bool write in new[] { false, true })
+                {
+                    Instruction access = write
+                        ? new(Opcode.Mem(InstructionClass.St, AccessMode.Mem, size), 1, 0, offset, 1)
+                        : new(Opcode.Mem(InstructionClass.Ldx, AccessMode.Mem, size), 0, 1, offset, 0);
+                    var program = Nano.Instance(Nano.Program("field", [new(0xb7, 0, 0, 0, 0), access, new(Opcode.Exit, 0, 0, 0, 0)]), Nano.Helpers());
+                    _hooks.Register("h", program, (dynamic)Fields());
+                    bool allowed = Layout.Allows(offset, Opcode.Bytes(size), write ? Access.Write : Access.Read);
+                    Assert.True(allowed == ((int)_hooks.Invoke("h", new byte[16], -1) == 0), $"{(write ? "write" : "read")} of {Opcode.Bytes(size)} at {offset}");
+                }
+    }
+
+    [Fact]
+    public void Context_fields_are_views_of_the_firmwares_bytes()
+    {
+        var code = Assembler.Assemble("ldxw %r0, [%r1+8]\nstw [%r1+12], 99\nexit");
+        _hooks.Register("h", Nano.Instance(Nano.Program("view", code), Nano.Helpers()), (dynamic)Fields());
+        var context = new byte[16];
+        context[8] = 42;
+
+        Assert.Equal(42, (int)_hooks.Invoke("h", context, -1));
+        Assert.Equal(99, context[12]);
     }
 }

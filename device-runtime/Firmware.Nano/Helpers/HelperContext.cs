@@ -57,7 +57,7 @@ public sealed class HelperContext
 
     /// <summary>
     /// The region holding guest memory [address, address + size) with the rights asked for; otherwise records
-    /// a helper fault and returns null. The bytes are at region.Data[address - region.Start].
+    /// a helper fault and returns null. The bytes start at region.Data[region.IndexOf(address)].
     /// </summary>
     public Region Guest(ulong address, ulong size, Access access)
     {

@@ -13,7 +13,7 @@ public sealed class MapLookupElem : Helper
         if (map == null) return 0;
         var key = context.Guest(r2, map.Definition.KeySize, Access.Read);
         if (key == null) return 0;
-        return map.Lookup(key.Data, (int)(r2 - key.Start));
+        return map.Lookup(key.Data, key.IndexOf(r2));
     }
 }
 
@@ -30,7 +30,7 @@ public sealed class MapUpdateElem : Helper
         if (key == null) return 0;
         var value = context.Guest(r3, map.Definition.ValueSize, Access.Read);
         if (value == null) return 0;
-        return (ulong)map.Update(key.Data, (int)(r2 - key.Start), value.Data, (int)(r3 - value.Start), r4);
+        return (ulong)map.Update(key.Data, key.IndexOf(r2), value.Data, value.IndexOf(r3), r4);
     }
 }
 
@@ -45,6 +45,6 @@ public sealed class MapDeleteElem : Helper
         if (map == null) return 0;
         var key = context.Guest(r2, map.Definition.KeySize, Access.Read);
         if (key == null) return 0;
-        return (ulong)map.Delete(key.Data, (int)(r2 - key.Start));
+        return (ulong)map.Delete(key.Data, key.IndexOf(r2));
     }
 }

@@ -19,7 +19,7 @@ public sealed class TraceOutput : Helper
     {
         var region = context.Guest(r1, r2, Access.Read);
         if (region == null) return 0;
-        int start = (int)(r1 - region.Start), end = start + (int)r2;
+        int start = region.IndexOf(r1), end = start + (int)r2;
         int nul = start;
         while (nul < end && region.Data[nul] != 0) nul++;
         // The kernel insists the format ends within fmt_size, so a program cannot make it read past.

@@ -5,16 +5,17 @@ namespace Firmware.Nano.Hooks;
 
 /// <summary>
 /// One named place in the firmware that runs the attached program on every call. The context the firmware
-/// passes appears at Layout.ContextBase with the rights given at registration; a program that faults is
-/// detached (the firmware carries on with its default) and the fault kept for the status report.
+/// passes appears at Layout.ContextBase; each field the board defines becomes a region over its bytes with
+/// the field's rights. A program that faults is detached (the firmware carries on with its default) and
+/// the fault kept for the status report.
 /// </summary>
 public sealed class HookPoint
 {
-    public HookPoint(string name, ProgramInstance program, Access contextAccess)
+    public HookPoint(string name, ProgramInstance program, ContextField[] fields)
     {
         Name = name;
         Program = program;
-        ContextAccess = contextAccess;
+        Fields = fields;
     }
 
     public string Name { get; }
@@ -22,7 +23,11 @@ public sealed class HookPoint
     /// <summary>The attached program; null once detached after a fault.</summary>
     public ProgramInstance Program { get; private set; }
 
-    public Access ContextAccess { get; }
+    /// <summary>The context's fields; null gives the whole context one set of rights (<see cref="WholeContext"/>).</summary>
+    public ContextField[] Fields { get; }
+
+    /// <summary>Rights over the whole context when no fields are given.</summary>
+    public Access WholeContext { get; set; } = Access.Read;
 
     /// <summary>The result of the last run (r0, or the fault that detached the program).</summary>
     public RunResult LastResult { get; private set; }
@@ -39,12 +44,30 @@ public sealed class HookPoint
             result = program.Run(null, 0, 0, 0, 0, 0);
         else
         {
-            var region = new Region(program.Layout.ContextBase, context, ContextAccess, RegionKind.Context);
-            result = program.Run(new[] { region }, region.Start, (ulong)context.Length, 0, 0, 0);
+            ulong start = program.Layout.ContextBase;
+            result = program.Run(Regions(start, context), start, (ulong)context.Length, 0, 0, 0);
         }
         Runs++;
         LastResult = result;
         if (!result.Ok) Program = null;
         return result;
+    }
+
+    /// <summary>One region per accessible field, clipped to the context the firmware passed.</summary>
+    private Region[] Regions(ulong start, byte[] context)
+    {
+        if (Fields == null)
+            return new[] { new Region(start, context, WholeContext, RegionKind.Context) };
+        var regions = new Region[Fields.Length];
+        int count = 0;
+        foreach (var field in Fields)
+        {
+            int size = field.Offset >= context.Length ? 0 : field.Size < context.Length - field.Offset ? field.Size : context.Length - field.Offset;
+            if (field.Access != Access.None && size > 0)
+                regions[count++] = new Region(start + (ulong)field.Offset, context, field.Offset, size, field.Access, RegionKind.Context);
+        }
+        var used = new Region[count];
+        System.Array.Copy(regions, used, count);
+        return used;
     }
 }

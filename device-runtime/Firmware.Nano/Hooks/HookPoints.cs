@@ -12,12 +12,21 @@ public sealed class HookPoints
 {
     private HookPoint[] _points = new HookPoint[0];
 
-    /// <summary>Attaches a program to a hook point, replacing what was attached; the context is read-only to it.</summary>
+    /// <summary>Attaches a program to a hook point, replacing what was attached; the whole context is read-only to it.</summary>
     public HookPoint Register(string name, ProgramInstance program) => Register(name, program, Access.Read);
 
+    /// <summary>Attaches a program with one set of rights over the whole context.</summary>
     public HookPoint Register(string name, ProgramInstance program, Access contextAccess)
     {
-        var point = new HookPoint(name, program, contextAccess);
+        var point = Register(name, program, (ContextField[])null);
+        point.WholeContext = contextAccess;
+        return point;
+    }
+
+    /// <summary>Attaches a program with the board's context fields and their rights.</summary>
+    public HookPoint Register(string name, ProgramInstance program, ContextField[] fields)
+    {
+        var point = new HookPoint(name, program, fields);
         int index = IndexOf(name);
         if (index < 0)
         {
