@@ -71,8 +71,10 @@ internal sealed class StackFrame
             if (_bytes[slot * 8] == StackByte.Spill) _spills[slot] = update(_spills[slot]);
     }
 
+    /// <summary>The join; may return this frame itself (stored states are never mutated, blocks run on clones).</summary>
     public StackFrame Join(StackFrame other, Thresholds? widen)
     {
+        if (SameAs(other)) return this;
         var result = new StackFrame();
         for (int i = 0; i < Size; i++)
             result._bytes[i] = JoinByte(_bytes[i], other._bytes[i], HoldsPointer(i), other.HoldsPointer(i));

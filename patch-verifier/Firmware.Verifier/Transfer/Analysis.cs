@@ -148,7 +148,8 @@ internal sealed class Analysis
         var key = (ChainOf(state), pc);
         if (!_states.TryGetValue(key, out var existing))
         {
-            _states[key] = (state.Clone(), 0);
+            // Callers hand over states they no longer touch; blocks run on clones of the stored ones.
+            _states[key] = (state, 0);
             _work.Add(key);
             return;
         }
