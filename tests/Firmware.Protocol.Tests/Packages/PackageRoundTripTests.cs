@@ -29,6 +29,15 @@ public sealed class PackageRoundTripTests
     }
 
     [Fact]
+    public void The_program_loads_with_its_maps()
+    {
+        var program = PackageReader.Check(Samples.Valid, Samples.Device()).Package!.LoadProgram();
+        Assert.Equal(2, program.Instructions.Length);
+        Assert.Equal(7, program.Instructions[0].Imm);
+        Assert.Equal("counts", program.Maps[0].Name);
+    }
+
+    [Fact]
     public void Inspecting_without_keys_reads_the_manifest_but_checks_no_signature()
     {
         var check = PackageReader.Check(Samples.Package(key: Samples.OtherKey), new PackagePolicy(TrustedKeys: null));
