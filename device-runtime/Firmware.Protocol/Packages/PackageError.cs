@@ -1,5 +1,3 @@
-using Firmware.Ebpf.Programs;
-
 namespace Firmware.Protocol.Packages;
 
 /// <summary>Why a package was refused, one value per check, in the order the reader performs them.</summary>
@@ -18,23 +16,4 @@ public enum PackageError
     Sequence,
     /// <summary>The program is not the one the manifest names (size or SHA-256).</summary>
     Digest,
-}
-
-/// <summary>A package that passed every check the reader was asked to make.</summary>
-public sealed record Package(PackageManifest Manifest, byte[] Program, byte[] KeyId, int Algorithm)
-{
-    /// <summary>
-    /// The program with its maps, ready for the device's own verification. Signed bytecode can still be
-    /// malformed (a buggy packer): that is a <see cref="ProgramFormatException"/>.
-    /// </summary>
-    public EbpfProgram LoadProgram() =>
-        new(Manifest.ProgramName, EbpfProgram.FromBytecode(Manifest.ProgramName, Program).Instructions, Manifest.Maps);
-}
-
-/// <summary>The reader's answer: <see cref="Package"/> when <see cref="Error"/> is None, else a message for people.</summary>
-public sealed record PackageCheck(PackageError Error, string Message, Package? Package)
-{
-    public bool Ok => Error == PackageError.None;
-
-    public static PackageCheck Fail(PackageError error, string message) => new(error, message, null);
 }

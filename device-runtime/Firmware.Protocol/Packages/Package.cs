@@ -1,0 +1,14 @@
+using Firmware.Ebpf.Programs;
+
+namespace Firmware.Protocol.Packages;
+
+/// <summary>A package that passed every check the reader was asked to make.</summary>
+public sealed record Package(PackageManifest Manifest, byte[] Program, byte[] KeyId, int Algorithm)
+{
+    /// <summary>
+    /// The program with its maps, ready for the device's own verification. Signed bytecode can still be
+    /// malformed (a buggy packer): that is a <see cref="ProgramFormatException"/>.
+    /// </summary>
+    public EbpfProgram LoadProgram() =>
+        new(Manifest.ProgramName, EbpfProgram.FromBytecode(Manifest.ProgramName, Program).Instructions, Manifest.Maps);
+}
