@@ -34,7 +34,7 @@ public sealed class HookPoint
 
     public long Runs { get; private set; }
 
-    /// <summary>Runs the program with r1 = the context's address, r2 = its length; returns the result.</summary>
+    /// <summary>Runs the program with r1 = the context's address, r2 = its length; null when nothing is attached.</summary>
     public RunResult Run(byte[] context)
     {
         var program = Program;
