@@ -46,6 +46,8 @@ public static class AsmCases
         new("ctx index 32-bit check of 64-bit value", "r3 = *(u64 *)(r1 + 0)\nif w3 > 63 goto +3\nr1 += r3\nr0 = *(u8 *)(r1 + 0)\nexit\nr0 = 0\nexit", "pointer arithmetic"),
         new("ctx index from jeq", "r3 = *(u8 *)(r1 + 0)\nif r3 != 5 goto +3\nr1 += r3\nr0 = *(u8 *)(r1 + 0)\nexit\nr0 = 0\nexit", null),
         new("ctx index after jset clears high bits", "r3 = *(u8 *)(r1 + 0)\nif r3 & 192 goto +3\nr1 += r3\nr0 = *(u8 *)(r1 + 0)\nexit\nr0 = 0\nexit", null),
+        new("ctx pointer checked after it is formed", "r3 = *(u8 *)(r1 + 0)\nr4 = r3\nr5 = r1\nr5 += r4\nif r3 > 63 goto +2\nr0 = *(u8 *)(r5 + 0)\nexit\nr0 = 0\nexit", null),
+        new("ctx pointer checked too loosely after it is formed", "r3 = *(u8 *)(r1 + 0)\nr4 = r3\nr5 = r1\nr5 += r4\nif r3 > 64 goto +2\nr0 = *(u8 *)(r5 + 0)\nexit\nr0 = 0\nexit", "outside the 64-byte context"),
         new("ctx pointer subtraction", "r3 = r1\nr3 += 8\nr3 -= r1\nr0 = r3\nexit", null),
         new("ctx pointer multiplied", "r1 *= 2\nr0 = 0\nexit", "pointer arithmetic other than 64-bit + and -"),
         new("ctx pointer 32-bit add", "w1 += 2\nr0 = 0\nexit", "pointer arithmetic"),

@@ -94,7 +94,8 @@ internal static class AluTransfer
                 step.Fail($"arithmetic on two pointers {operands}: only the difference of pointers into one region is allowed");
             return RegisterValue.Of(ScalarArithmetic.Apply(AluOp.Sub, dst.Value, src.Value, true, false));
         }
-        var (pointer, scalar) = dst.IsPointer ? (dst, src.Value) : (src, dst.Value);
+        var (pointer, scalarRegister) = dst.IsPointer ? (dst, src) : (src, dst);
+        var scalar = scalarRegister.Value;
         if (op == AluOp.Sub && !dst.IsPointer)
             step.Fail($"scalar minus pointer on {operands}");
         if (pointer.Kind is ValueKind.MapValueOrNull or ValueKind.Map)
@@ -103,6 +104,13 @@ internal static class AluTransfer
         if (offset.SMin < -MaxPointerOffset || offset.SMax > MaxPointerOffset)
             step.Fail($"pointer arithmetic on {operands} gives an unbounded offset {offset}: bound the scalar first");
         var moved = new RegisterValue(pointer.Kind, offset, pointer.Region, pointer.Kind is ValueKind.MapValue ? pointer.Id : 0);
-        return dst.IsPointer && pointer.Kind is not ValueKind.MapValue ? KeepLink(dst, src, op, true, moved) : moved;
+        if (pointer.Kind is ValueKind.MapValue) return moved;
+        if (op == AluOp.Add && pointer.Value.IsConst && scalarRegister.Id != 0 && !scalar.IsConst)
+        {
+            // base + linked index: the pointer's offset moves with the index, so checks on the index bound it.
+            long baseOffset = (long)pointer.Value.UMin;
+            return moved with { Id = scalarRegister.Id, Delta = scalarRegister.Delta + baseOffset };
+        }
+        return dst.IsPointer ? KeepLink(dst, src, op, true, moved) : moved;
     }
 }

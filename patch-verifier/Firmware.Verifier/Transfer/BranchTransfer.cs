@@ -54,7 +54,8 @@ internal static class BranchTransfer
     {
         state.Registers[register] = before with { Value = value };
         if (before.Id == 0 || !before.IsLinkable) return;
-        state.UpdateAll(v => v.Id == before.Id && v.Kind == before.Kind && v.Region == before.Region
+        // A link holds between values of any kind (a pointer's offset moves with its index).
+        state.UpdateAll(v => v.Id == before.Id && v.IsLinkable
             ? v with { Value = v.Value.Meet(value.Shift(v.Delta - before.Delta)) ?? v.Value }
             : v);
         if (before.Id == AbstractState.BufferLengthId)
