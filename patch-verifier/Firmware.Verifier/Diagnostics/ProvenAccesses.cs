@@ -7,6 +7,4 @@ internal sealed class ProvenAccesses(bool[] proven) : IAccessProofs
 {
     public bool IsProvenSafe(int instructionIndex) =>
         (uint)instructionIndex < (uint)proven.Length && proven[instructionIndex];
-
-    public int Count => proven.Count(p => p);
 }

@@ -22,7 +22,7 @@ internal sealed class AbstractState(List<Frame> frames, Scalar bufferLength)
     {
         var frames = new List<Frame>(Frames.Count);
         for (int i = 0; i < Frames.Count; i++)
-            frames.Add(Frames[i].Join(other.Frames[i], widen));
+            frames.Add(Frames[i].Join(other.Frames[i], widen, i));
         var length = BufferLength.Join(other.BufferLength);
         return new(frames, widen is null ? length : BufferLength.Widen(length, widen));
     }

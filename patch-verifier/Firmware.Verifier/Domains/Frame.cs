@@ -10,16 +10,17 @@ internal sealed class Frame(RegisterValue[] registers, StackFrame stack, int ret
 
     public Frame Clone() => new((RegisterValue[])Registers.Clone(), Stack.Clone(), ReturnPc);
 
-    public Frame Join(Frame other, Thresholds? widen)
+    /// <param name="depth">This frame's call depth: ids a join creates are per frame, so they must differ between frames.</param>
+    public Frame Join(Frame other, Thresholds? widen, int depth)
     {
         var registers = new RegisterValue[Registers.Length];
         for (int i = 0; i < registers.Length; i++)
             registers[i] = widen is null ? Registers[i].Join(other.Registers[i]) : Registers[i].Widen(other.Registers[i], widen);
-        Relink(registers, Registers, other.Registers);
+        Relink(registers, Registers, other.Registers, JoinIdBase + depth * registers.Length);
         return new(registers, Stack.Join(other.Stack, widen), ReturnPc);
     }
 
-    /// <summary>Ids given by joins: this base plus the group's lowest register number.</summary>
+    /// <summary>Ids given by joins: this base, plus the frame's depth times 11, plus the group's lowest register number.</summary>
     private const int JoinIdBase = 1 << 28;
 
     /// <summary>
@@ -27,7 +28,7 @@ internal sealed class Frame(RegisterValue[] registers, StackFrame stack, int ret
     /// the sides linked them differently (constants 0 and 0 before a loop, copies inside it): without
     /// this a loop head would forget that `i` and its copy move together.
     /// </summary>
-    private static void Relink(RegisterValue[] joined, RegisterValue[] a, RegisterValue[] b)
+    private static void Relink(RegisterValue[] joined, RegisterValue[] a, RegisterValue[] b, int idBase)
     {
         var grouped = new bool[joined.Length];
         for (int first = 0; first < joined.Length; first++)
@@ -38,7 +39,7 @@ internal sealed class Frame(RegisterValue[] registers, StackFrame stack, int ret
             {
                 if (grouped[other] || !joined[other].IsLinkable || joined[other].Id == AbstractState.BufferLengthId) continue;
                 if (Difference(a[other], a[first]) is not long d || Difference(b[other], b[first]) != d) continue;
-                int id = JoinIdBase + first;
+                int id = idBase + first;
                 joined[first] = joined[first] with { Id = id, Delta = 0 };
                 joined[other] = joined[other] with { Id = id, Delta = d };
                 grouped[other] = true;

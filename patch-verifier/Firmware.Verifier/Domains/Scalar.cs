@@ -97,9 +97,6 @@ internal readonly record struct Scalar(long SMin, long SMax, ulong UMin, ulong U
             joined.Bits).Normalize() ?? joined;
     }
 
-    public bool Contains(Scalar other) => SMin <= other.SMin && SMax >= other.SMax && UMin <= other.UMin && UMax >= other.UMax
-        && (Bits.Mask & other.Bits.Mask) == other.Bits.Mask && ((Bits.Value ^ other.Bits.Value) & ~Bits.Mask) == 0;
-
     /// <summary>The values that are within both; null when none is (a dead path).</summary>
     public Scalar? Meet(Scalar other)
     {

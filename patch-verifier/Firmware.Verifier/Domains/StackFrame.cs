@@ -35,12 +35,6 @@ internal sealed class StackFrame
     public RegisterValue? SpillAt(long offset) =>
         offset % 8 == 0 && _bytes[Index(offset)] == StackByte.Spill ? _spills[Index(offset) / 8] : null;
 
-    public IEnumerable<RegisterValue> Spills()
-    {
-        for (int slot = 0; slot < Slots; slot++)
-            if (_bytes[slot * 8] == StackByte.Spill) yield return _spills[slot];
-    }
-
     public void Spill(long offset, RegisterValue value)
     {
         int index = Index(offset);

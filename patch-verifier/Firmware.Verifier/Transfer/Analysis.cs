@@ -183,7 +183,6 @@ internal sealed class Analysis
             bool leaves = _edges.Any(e => e.From >= head && e.From <= end && (e.To < head || e.To > end))
                 || _exits.Any(x => x >= head && x <= end);
             if (leaves) continue;
-            _step.Pc = head;
             throw new VerificationError(head, $"loop at insn {head} may not terminate: no path leaves it", null);
         }
     }
