@@ -48,6 +48,8 @@ public static class AsmCases
         new("ctx index after jset clears high bits", "r3 = *(u8 *)(r1 + 0)\nif r3 & 192 goto +3\nr1 += r3\nr0 = *(u8 *)(r1 + 0)\nexit\nr0 = 0\nexit", null),
         new("ctx pointer checked after it is formed", "r3 = *(u8 *)(r1 + 0)\nr4 = r3\nr5 = r1\nr5 += r4\nif r3 > 63 goto +2\nr0 = *(u8 *)(r5 + 0)\nexit\nr0 = 0\nexit", null),
         new("ctx pointer checked too loosely after it is formed", "r3 = *(u8 *)(r1 + 0)\nr4 = r3\nr5 = r1\nr5 += r4\nif r3 > 64 goto +2\nr0 = *(u8 *)(r5 + 0)\nexit\nr0 = 0\nexit", "outside the 64-byte context"),
+        new("ctx pointers bit-tested", "r3 = r1\nr3 += 1\nif r3 & r1 goto +0\nr0 = 0\nexit", "bit test of pointers"),
+        new("ctx pointers compared", "r3 = r1\nr3 += 8\nr4 = r1\nif r4 >= r3 goto +1\nr0 = *(u64 *)(r4 + 0)\nr0 = 0\nexit", null),
         new("ctx pointer subtraction", "r3 = r1\nr3 += 8\nr3 -= r1\nr0 = r3\nexit", null),
         new("ctx pointer multiplied", "r1 *= 2\nr0 = 0\nexit", "pointer arithmetic other than 64-bit + and -"),
         new("ctx pointer 32-bit add", "w1 += 2\nr0 = 0\nexit", "pointer arithmetic"),

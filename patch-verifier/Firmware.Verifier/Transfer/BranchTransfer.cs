@@ -70,6 +70,9 @@ internal static class BranchTransfer
         {
             if (a.Kind != b.Kind || a.Region != b.Region || a.Kind is ValueKind.MapValueOrNull)
                 step.Fail($"comparison of pointers into different regions: {operands}");
+            // Address bits are unknown, so only ordering and equality carry over to the offsets.
+            if (insn.JmpOp == JmpOp.Jset)
+                step.Fail($"bit test of pointers {operands}");
             // Same base: the addresses compare as the offsets do (offsets are bounded far below the
             // distance of any region from either end of the address space).
             var op = Signed(insn.JmpOp);
