@@ -44,6 +44,7 @@ public static class AsmCases
         new("ctx index against length", "r3 = *(u8 *)(r1 + 0)\nif r3 >= r2 goto +3\nr1 += r3\nr0 = *(u8 *)(r1 + 0)\nexit\nr0 = 0\nexit", null),
         new("ctx index 32-bit check", "r3 = *(u8 *)(r1 + 0)\nif w3 > 63 goto +3\nr1 += r3\nr0 = *(u8 *)(r1 + 0)\nexit\nr0 = 0\nexit", null),
         new("ctx index 32-bit check of 64-bit value", "r3 = *(u64 *)(r1 + 0)\nif w3 > 63 goto +3\nr1 += r3\nr0 = *(u8 *)(r1 + 0)\nexit\nr0 = 0\nexit", "pointer arithmetic"),
+        new("signed 32-bit test of a negative int32", "w3 = -1\nif w3 s< 0 goto +2\nr0 = 0\nexit\nexit", "r0 is read before it is written"),
         new("ctx index from jeq", "r3 = *(u8 *)(r1 + 0)\nif r3 != 5 goto +3\nr1 += r3\nr0 = *(u8 *)(r1 + 0)\nexit\nr0 = 0\nexit", null),
         new("ctx index after jset clears high bits", "r3 = *(u8 *)(r1 + 0)\nif r3 & 192 goto +3\nr1 += r3\nr0 = *(u8 *)(r1 + 0)\nexit\nr0 = 0\nexit", null),
         new("ctx pointer checked after it is formed", "r3 = *(u8 *)(r1 + 0)\nr4 = r3\nr5 = r1\nr5 += r4\nif r3 > 63 goto +2\nr0 = *(u8 *)(r5 + 0)\nexit\nr0 = 0\nexit", null),

@@ -29,6 +29,8 @@ internal static class BranchTransfer
             x = x.Low32();
             y = y.Low32();
             bool exact = a.Value.UMax <= int.MaxValue && b.Value.UMax <= int.MaxValue;
+            // Signed 32-bit comparisons see the low halves as int32, which the zero-extended values do not model.
+            if (!exact && insn.JmpOp is JmpOp.Jsgt or JmpOp.Jsge or JmpOp.Jslt or JmpOp.Jsle) return step.State.Clone();
             var outcome = Comparison.Refine(insn.JmpOp, taken, x, y);
             if (outcome is null) return null;
             if (!exact) return step.State.Clone();
