@@ -26,8 +26,19 @@ public sealed class SafeProgramGenerator(Random random, int memSize)
 
     private void Block()
     {
-        switch (random.Next(9))
+        switch (random.Next(11))
         {
+            case 9:
+                Line($"w{Reg()} {Ops[random.Next(Ops.Length)]} {(random.Next(2) == 0 ? $"w{Reg()}" : random.Next(-50, 50).ToString())}");
+                break;
+            case 10:
+                // A 32-bit (possibly signed) check of a 64-bit index: only sound narrowing may accept it.
+                Line($"r6 = *(u{Sizes[random.Next(Sizes.Length)]} *)(r1 + 0)");
+                Line($"if w6 {(random.Next(2) == 0 ? "s>" : ">")} {Near(memSize - 1)} goto +3");
+                Line("r7 = r1");
+                Line("r7 += r6");
+                Line($"r{Reg()} = *(u8 *)(r7 + 0)");
+                break;
             case 0:
                 Line($"r{Reg()} {Ops[random.Next(Ops.Length)]} {(random.Next(2) == 0 ? $"r{Reg()}" : random.Next(-50, 50).ToString())}");
                 break;

@@ -12,7 +12,7 @@ namespace Firmware.Verifier.Tests;
 /// </summary>
 public sealed class SoundnessTests(ITestOutputHelper output)
 {
-    private const int Programs = 3000;
+    private const int Programs = 10000;
     private const int InputsPerProgram = 4;
 
     [Fact]
