@@ -80,6 +80,8 @@ public static class AsmCases
         new("packet check on length minus header", "r4 = r3\nr4 += -8\nif r4 s< 8 goto +2\nr0 = *(u64 *)(r2 + 8)\nexit\nr0 = 0\nexit", null, AsmCase.PacketHook),
         new("packet wrong branch", "if r3 < 4 goto +2\nr0 = 0\nexit\nr0 = *(u32 *)(r2 + 0)\nexit", "outside the buffer", AsmCase.PacketHook),
         new("packet write", "if r3 < 1 goto +1\n*(u8 *)(r2 + 0) = 1\nr0 = 0\nexit", null, AsmCase.PacketHook),
+        new("second buffer is opaque", "if r3 < 4 goto +2\nr0 = *(u8 *)(r4 + 0)\nexit\nr0 = 0\nexit", "which is a scalar",
+            AsmCase.PacketHook with { Arguments = [new ArgumentKind.Buffer(3), ArgumentKind.AnyScalar, new ArgumentKind.Buffer(5), ArgumentKind.AnyScalar] }),
         new("packet pointer leak", "r0 = r2\nexit", "r0 is a pointer", AsmCase.PacketHook),
 
         // Stack

@@ -12,19 +12,22 @@ internal static class EntryState
         Array.Fill(registers, RegisterValue.Uninitialized);
         registers[Register.R1] = new RegisterValue(ValueKind.Context, Scalar.Zero);
         registers[Register.FramePointer] = new RegisterValue(ValueKind.Stack, Scalar.Zero, 0);
+        ArgumentKind.Buffer? buffer = null;
         for (int i = 0; i < options.Arguments.Count && i < 4; i++)
         {
             int register = i + 2;
-            registers[register] = options.Arguments[i] switch
+            var argument = options.Arguments[i];
+            // One buffer length is tracked per state; a second buffer stays an opaque scalar, never dereferenceable.
+            if (argument is ArgumentKind.Buffer b && buffer is null)
             {
-                ArgumentKind.Constant c => RegisterValue.Of(Scalar.Const(c.Value)),
-                ArgumentKind.Buffer => new RegisterValue(ValueKind.Buffer, Scalar.Zero),
-                _ => RegisterValue.Of(Scalar.Unknown),
-            };
+                buffer = b;
+                registers[register] = new RegisterValue(ValueKind.Buffer, Scalar.Zero);
+                continue;
+            }
+            registers[register] = RegisterValue.Of(argument is ArgumentKind.Constant c ? Scalar.Const(c.Value) : Scalar.Unknown);
         }
-        foreach (var argument in options.Arguments)
-            if (argument is ArgumentKind.Buffer buffer)
-                registers[buffer.LengthRegister] = registers[buffer.LengthRegister] with { Id = AbstractState.BufferLengthId };
+        if (buffer is not null)
+            registers[buffer.LengthRegister] = registers[buffer.LengthRegister] with { Id = AbstractState.BufferLengthId };
         return new AbstractState([new Frame(registers, new StackFrame(), -1)], Scalar.Unsigned(0, ulong.MaxValue));
     }
 }
