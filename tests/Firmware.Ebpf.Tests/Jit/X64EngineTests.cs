@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Firmware.Ebpf.Engine;
 using Firmware.Ebpf.Helpers;
 using Firmware.Ebpf.Jit;
@@ -7,12 +5,11 @@ using Firmware.Ebpf.Jit.X64;
 using Firmware.Ebpf.Memory;
 using Firmware.Ebpf.Programs;
 using Firmware.Ebpf.Text;
-using Xunit.Abstractions;
 
 namespace Firmware.Ebpf.Tests.Jit;
 
-/// <summary>The x64 engine as the rest of the runtime sees it: its name, its cost per run and per compile.</summary>
-public class X64EngineTests(ITestOutputHelper output)
+/// <summary>The x64 engine as the rest of the runtime sees it: its name and its cost per run (compile time is in bench/).</summary>
+public class X64EngineTests
 {
     [X64Fact]
     public void Engine_x64_is_offered_and_created_by_name()
@@ -70,44 +67,5 @@ public class X64EngineTests(ITestOutputHelper output)
 
         Assert.Equal(brief, run.Compiled.Brief);
         run.RunBoth(new byte[4]);
-    }
-
-    /// <summary>targets.md: under 100 us for a 100-instruction program after warm-up. Asserted loosely (shared machines).</summary>
-    [X64Fact]
-    public void Compiling_a_hundred_instructions_takes_microseconds()
-    {
-        var text = new StringBuilder("r0 = 0\nr6 = 0\nloop:\n");
-        for (int k = 0; k < 11; k++)
-            text.Append($"""
-                r3 = *(u32 *)(r1 + {4 * k})
-                r3 *= 31
-                r4 = r3
-                r4 >>= 7
-                r3 ^= r4
-                *(u32 *)(r10 - {8 * k + 8}) = w3
-                if r3 > 1000 goto +1
-                r0 += r3
-
-                """);
-        text.Append("r6 += 1\nif r6 < 4 goto loop\nexit\n");
-        using var instance = ProgramInstance.Create(EbpfProgram.FromInstructions("p", Assembler.Assemble(text.ToString())), new HelperTable());
-
-        double median = 0;
-        for (int round = 0; round < 3; round++) // the first rounds also wait for tiered compilation of the compiler and Iced
-        {
-            var times = new double[400];
-            for (int i = 0; i < times.Length; i++)
-            {
-                long start = Stopwatch.GetTimestamp();
-                X64Jit.Compile(instance, NoProofs.Instance);
-                times[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-            }
-            Array.Sort(times);
-            median = times[times.Length / 2];
-            Thread.Sleep(200);
-        }
-
-        output.WriteLine($"{instance.Program.Instructions.Length} instructions: median compile {median:F1} us");
-        Assert.InRange(median, 0, 2000);
     }
 }
