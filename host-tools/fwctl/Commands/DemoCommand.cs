@@ -4,13 +4,15 @@ using Firmware.Ebpf.Engine;
 using Firmware.Ebpf.Helpers;
 using Firmware.Ebpf.Programs;
 using Firmware.Ebpf.Text;
+using Firmware.Verifier;
 
 namespace Fwctl.Commands;
 
 /// <summary>
 /// `fwctl demo`: the end-to-end story on embedded defaults, with nothing to install. Today: a packet
-/// filter patch assembled, disassembled and run isolated on every engine, and a malicious variant
-/// stopped by memory isolation and by its instruction budget.
+/// filter patch assembled, disassembled, verified and run isolated on every engine; a buggy variant
+/// rejected by the verifier and, run anyway, stopped by memory isolation; a runaway one stopped by its
+/// instruction budget.
 /// </summary>
 public static class DemoCommand
 {
@@ -63,11 +65,14 @@ public static class DemoCommand
             Disassembler.Print(filter, listing);
             Console.Write(listing);
 
+            Step("2. The verifier proves it safe for a 64-byte packet buffer, before it ships:");
+            Verify(filter);
+
             byte[] good = [0x01, 0x03, 0xaa, 0xbb, 0xcc];
             byte[] evil = [0x01, 0xf0, 0xaa, 0xbb];
             foreach (var engine in Engines.Names)
             {
-                Step($"2. Run on the {engine}: a well-formed packet passes, a lying one is dropped");
+                Step($"3. Run on the {engine}: a well-formed packet passes, a lying one is dropped");
                 using var instance = ProgramInstance.Create(filter, new HelperTable());
                 using var runner = Engines.Create(engine, instance);
                 Console.WriteLine($"   good packet -> {runner.RunOnBuffer((byte[])good.Clone()).Value} (0 = pass)");
@@ -78,15 +83,25 @@ public static class DemoCommand
                 Console.WriteLine($"   {clock.Elapsed.TotalNanoseconds / runs:F0} ns per run");
             }
 
-            Step("3. A buggy patch that trusts the length field is stopped by memory isolation:");
+            Step("4. A buggy patch that trusts the length field: the verifier rejects it...");
+            Verify(EbpfProgram.FromInstructions("overrun", Assembler.Assemble(Overrun)));
+            Console.WriteLine("   ...and run anyway, memory isolation stops it:");
             Isolated(Overrun, evil, ExecutionLimits.Default);
-            Step("4. A patch that never finishes is stopped by its instruction budget:");
+            Step("5. A patch that never finishes is stopped by its instruction budget:");
             Isolated(Runaway, good, new ExecutionLimits(10_000));
             Console.WriteLine();
             Console.WriteLine("Next: ./test.sh runs the conformance suite and the C corpus; fwctl --help lists the tools.");
             return Cli.Ok;
         });
         return command;
+    }
+
+    private static void Verify(EbpfProgram program)
+    {
+        var result = Verifier.Verify(program, VerifierOptions.ForBuffer(64));
+        Console.WriteLine(result.Accepted
+            ? $"   accepted ({program.Instructions.Length} instructions, {result.InstructionsVisited} visited)"
+            : $"   rejected: {result.Errors[0].Format(program.Name).Split('\n')[0]}");
     }
 
     private static void Isolated(string source, byte[] packet, ExecutionLimits limits)
