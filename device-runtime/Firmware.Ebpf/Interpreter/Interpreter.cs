@@ -279,7 +279,7 @@ public sealed unsafe class Interpreter : IEngine
     private static bool Allowed(ReadOnlySpan<Region> regions, ulong address, ulong size, Access access)
     {
         foreach (ref readonly var region in regions)
-            if (address - region.Start <= region.Length - size && region.Length >= size && (region.Access & access) == access)
+            if (region.Allows(address, size, access))
                 return true;
         return false;
     }

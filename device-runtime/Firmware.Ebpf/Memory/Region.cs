@@ -31,6 +31,8 @@ public readonly record struct Region(ulong Start, ulong End, Access Access, Regi
         new(start, start + length, access, kind);
 
     /// <summary>Whether [address, address + size) lies inside this region and the region grants <paramref name="access"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool Allows(ulong address, ulong size, Access access) =>
-        address >= Start && address <= End && size <= End - address && (Access & access) == access;
+        // One unsigned comparison covers both ends: address below Start wraps to a huge offset.
+        address - Start <= Length - size && Length >= size && (Access & access) == access;
 }
