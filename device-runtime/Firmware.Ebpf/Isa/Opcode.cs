@@ -132,7 +132,6 @@ public static class Opcode
     public static InstructionClass ClassOf(byte opcode) => (InstructionClass)(opcode & ClassMask);
     public static bool IsAlu(byte opcode) => ClassOf(opcode) is InstructionClass.Alu or InstructionClass.Alu64;
     public static bool IsJump(byte opcode) => ClassOf(opcode) is InstructionClass.Jmp or InstructionClass.Jmp32;
-    public static bool IsLoadStore(byte opcode) => (opcode & ClassMask) <= (byte)InstructionClass.Stx;
 
     public static byte Alu(InstructionClass cls, AluOp op, OperandSource src) => (byte)((byte)cls | (byte)op | (byte)src);
     public static byte Jmp(InstructionClass cls, JmpOp op, OperandSource src) => (byte)((byte)cls | (byte)op | (byte)src);
@@ -154,7 +153,6 @@ public static class Register
     public const int R0 = 0;
     public const int R1 = 1;
     public const int R6 = 6;
-    public const int R9 = 9;
     /// <summary>The read-only frame pointer.</summary>
     public const int FramePointer = 10;
     public const int Count = 11;
