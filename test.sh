@@ -8,6 +8,12 @@ need=()
 command -v gcc >/dev/null || need+=(gcc)
 command -v clang-19 >/dev/null || need+=(clang-19)
 command -v llvm-objdump-19 >/dev/null || need+=(llvm-19)
+command -v qemu-aarch64 >/dev/null || need+=(qemu-user)
+command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu)
+command -v qemu-system-arm >/dev/null || need+=(qemu-system-arm)
+command -v arm-none-eabi-gcc >/dev/null || need+=(gcc-arm-none-eabi)
+command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
+command -v socat >/dev/null || need+=(socat)
 if ((${#need[@]})); then
   echo "test.sh: installing ${need[*]}"
   if [ "$(id -u)" = 0 ]; then apt_get=(apt-get); else apt_get=(sudo apt-get); fi
