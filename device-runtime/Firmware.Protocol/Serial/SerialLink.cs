@@ -109,8 +109,9 @@ public sealed class SerialLink : IAsyncDisposable
             var until = DateTime.UtcNow + timeout;
             for (var left = timeout; left > TimeSpan.Zero; left = until - DateTime.UtcNow)
             {
-                if (await ReceiveAsync(left, cancellationToken) is not var (reply, sequence))
+                if (await ReceiveAsync(left, cancellationToken) is not { } got)
                     break;
+                var (reply, sequence) = got;
                 if (sequence == frame.Sequence && accept(reply))
                     return reply;
                 Stats.StaleFrame();
