@@ -1,3 +1,4 @@
+using Firmware.Verifier.Boards;
 using Firmware.Ebpf.Isa;
 using Firmware.Ebpf.Programs;
 using Firmware.Protocol.Boards;

@@ -1,3 +1,4 @@
+using Firmware.Verifier.Boards;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;

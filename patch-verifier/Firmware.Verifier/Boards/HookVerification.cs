@@ -1,8 +1,7 @@
 using Firmware.Ebpf.Memory;
 using Firmware.Protocol.Boards;
-using Firmware.Verifier;
 
-namespace Firmware.Tools.Packaging;
+namespace Firmware.Verifier.Boards;
 
 /// <summary>What the verifier may assume about a board's hook: its context, its argument registers and the board's helpers.</summary>
 public static class HookVerification
