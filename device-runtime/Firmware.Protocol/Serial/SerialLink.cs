@@ -66,21 +66,22 @@ public sealed class SerialLink : IAsyncDisposable
     public async Task<(Message Message, ushort Sequence)?> ReceiveAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        if (timeout != Timeout.InfiniteTimeSpan)
+            deadline.CancelAfter(timeout < TimeSpan.Zero ? TimeSpan.Zero : timeout);
         while (true)
         {
             Frame frame;
             try
             {
-                frame = await _received.Reader.ReadAsync(deadline.Token);
+                // A frame already queued is returned even when the time is up.
+                // The reader completes the queue with a LinkException, which WaitToReadAsync throws.
+                while (!_received.Reader.TryRead(out frame))
+                    if (!await _received.Reader.WaitToReadAsync(deadline.Token))
+                        throw new LinkException("the link is closed");
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 return null;
-            }
-            catch (ChannelClosedException e)
-            {
-                throw e.InnerException as LinkException ?? new LinkException("the link is closed", e);
             }
             try
             {
