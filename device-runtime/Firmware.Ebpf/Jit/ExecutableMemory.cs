@@ -46,6 +46,29 @@ public sealed unsafe class ExecutableMemory : IDisposable
     public static ExecutableMemory CreateNear(ReadOnlySpan<byte> code, nint target) =>
         Create(code, MapNear(target, PagesFor(code.Length)));
 
+    /// <summary>
+    /// Maps room for <paramref name="capacity"/> bytes near <paramref name="target"/> first, then fills it
+    /// with what <paramref name="encodeAt"/> produces for that address: for code whose bytes depend on where
+    /// it lives (relocated instructions, rel32 jumps back to the target).
+    /// </summary>
+    public static ExecutableMemory CreateNear(nint target, int capacity, Func<ulong, byte[]> encodeAt)
+    {
+        (nint Address, nuint Size) mapping = MapNear(target, PagesFor(capacity));
+        byte[] code;
+        try
+        {
+            code = encodeAt((ulong)mapping.Address);
+            if ((nuint)code.Length > mapping.Size)
+                throw new InvalidOperationException($"{code.Length} bytes of code do not fit the {mapping.Size} bytes reserved");
+        }
+        catch
+        {
+            munmap(mapping.Address, mapping.Size);
+            throw;
+        }
+        return Create(code, mapping);
+    }
+
     /// <summary>Whether [Address, Address + Length) is within rel32 reach of <paramref name="target"/>.</summary>
     public bool IsNear(nint target) => IsNear(_address, (nuint)Length, target);
 

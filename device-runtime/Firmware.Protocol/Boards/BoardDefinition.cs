@@ -4,10 +4,20 @@ public enum Architecture { X86_64, Aarch64, Armv7m }
 
 public enum EngineKind { Interpreter, X64, Arm64 }
 
-/// <summary>Per-run and per-program limits a board imposes on patches.</summary>
-public sealed record BoardLimits(int StackBytes, long InstructionBudget, int MaxProgramInstructions, long MapMemoryBytes);
+/// <summary>
+/// Per-run and per-program limits a board imposes on patches. <see cref="FaultThreshold"/>: faults and
+/// budget overruns a patch may have before the device detaches it and restores the previous patch.
+/// </summary>
+public sealed record BoardLimits(int StackBytes, long InstructionBudget, int MaxProgramInstructions, long MapMemoryBytes, int FaultThreshold = BoardLimits.DefaultFaultThreshold)
+{
+    public const int DefaultFaultThreshold = 3;
+}
 
-/// <summary>What a device is (boards/NAME/board.json): the firmware it runs, its hooks, helpers and limits.</summary>
+/// <summary>
+/// What a device is (boards/NAME/board.json): the firmware it runs, its hooks, helpers and limits.
+/// <see cref="FirmwareSources"/>: the firmware's C sources relative to the board's directory, which the
+/// agent builds and hosts (empty for boards whose firmware is not built here).
+/// </summary>
 public sealed record BoardDefinition(
     string Name,
     Architecture Architecture,
@@ -15,7 +25,8 @@ public sealed record BoardDefinition(
     string Firmware,
     IReadOnlyList<HookDefinition> Hooks,
     IReadOnlyList<BoardHelper> Helpers,
-    BoardLimits Limits)
+    BoardLimits Limits,
+    IReadOnlyList<string> FirmwareSources)
 {
     public HookDefinition? FindHook(string name) => Hooks.FirstOrDefault(h => h.Name == name);
 

@@ -73,7 +73,8 @@ public static class BoardLoader
             Firmware: root.Required("firmware").String(),
             Hooks: hooks,
             Helpers: helpers,
-            Limits: Limits(root.Required("limits")));
+            Limits: Limits(root.Required("limits")),
+            FirmwareSources: root.Optional("firmware_sources")?.Items().Select(s => s.String(256)).ToList() ?? []);
     }
 
     private static string BoardName(JsonCursor cursor)
@@ -149,7 +150,8 @@ public static class BoardLoader
         StackBytes: (int)limits.Required("stack").Integer(64, 1 << 16),
         InstructionBudget: limits.Required("instructions").Integer(1, long.MaxValue),
         MaxProgramInstructions: (int)limits.Required("program_size").Integer(1, 1 << 20),
-        MapMemoryBytes: limits.Required("map_memory").Integer(0, long.MaxValue));
+        MapMemoryBytes: limits.Required("map_memory").Integer(0, long.MaxValue),
+        FaultThreshold: (int)(limits.Optional("fault_threshold")?.Integer(1, 1_000_000) ?? BoardLimits.DefaultFaultThreshold));
 
     private static void Unique(JsonCursor list, IEnumerable<string> names, string what)
     {

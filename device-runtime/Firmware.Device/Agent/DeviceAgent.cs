@@ -1,0 +1,205 @@
+using Firmware.Device.Firmware;
+using Firmware.Device.Hooks;
+using Firmware.Device.Patches;
+using Firmware.Device.Store;
+using Firmware.Ebpf.Engine;
+using Firmware.Ebpf.Memory;
+using Firmware.Ebpf.Programs;
+using Firmware.Protocol.Boards;
+using Firmware.Protocol.Packages;
+using Firmware.Verifier.Boards;
+
+namespace Firmware.Device.Agent;
+
+/// <summary>
+/// A device: hosts the board's firmware, hooks its functions, and installs, removes and rolls back
+/// patches from signed packages, which it checks (signature, board, firmware build, sequence) and
+/// verifies itself before anything runs. Installed patches persist in the state directory and are
+/// re-applied, in order, when the agent starts. A patch that keeps faulting is detached by the
+/// device and the patch before it restored (<see cref="Events"/> reports it).
+/// Commands are serialised; firmware threads keep calling hooked functions throughout.
+/// </summary>
+public sealed class DeviceAgent
+{
+    private readonly AgentOptions _options;
+    private readonly PatchStore _store;
+    private readonly Dictionary<string, HookSlot> _slots = [];
+    /// <summary>Loaded patches by (hook, sequence): a rollback re-attaches the same patch with its maps.</summary>
+    private readonly Dictionary<(string, ulong), Patch> _loaded = [];
+    private readonly Lock _gate = new();
+
+    private DeviceAgent(AgentOptions options, FirmwareLibrary firmware)
+    {
+        _options = options;
+        Firmware = firmware;
+        Gateway = new SensorGateway(firmware);
+        foreach (var hook in Board.Hooks)
+            _slots[hook.Name] = HookTable.Hook(firmware.Export(hook.Symbol), firmware.SizeOf(hook.Symbol), $"{Id}:{hook.Symbol}");
+        _store = new PatchStore(Path.Combine(options.StateDirectory, "store"), options.StoreStep);
+    }
+
+    public string Id => _options.Id;
+    public BoardDefinition Board => _options.Board;
+    public FirmwareLibrary Firmware { get; }
+    public SensorGateway Gateway { get; }
+    public event Action<AgentEvent>? Events;
+
+    /// <summary>Builds (when stale) and loads the firmware, hooks it, and re-applies the stored patches.</summary>
+    public static DeviceAgent Start(AgentOptions options)
+    {
+        if (options.Board.FirmwareSources.Count == 0)
+            throw new FirmwareException($"board '{options.Board.Name}' names no firmware_sources to host");
+        string library = Path.Combine(options.StateDirectory, "firmware", $"lib{options.Board.Name}.so");
+        Directory.CreateDirectory(Path.GetDirectoryName(library)!);
+        FirmwareLibrary.Build([.. options.Board.FirmwareSources.Select(s => Path.GetFullPath(Path.Combine(options.BoardDirectory, s)))], library);
+        var agent = new DeviceAgent(options, FirmwareLibrary.Load(library));
+        agent.Reapply();
+        return agent;
+    }
+
+    /// <summary>Checks, verifies, stores and attaches a package; refused packages change nothing.</summary>
+    public CommandResult Install(byte[] package)
+    {
+        lock (_gate)
+        {
+            var policy = PackagePolicy.Device(_options.TrustedKeys, Board.Name, Firmware.BuildId, _store.LastSequence);
+            var loaded = Load(package, policy);
+            if (loaded.Patch is null) return CommandResult.Refused(loaded.Reason);
+            var patch = loaded.Patch;
+            _store.Install(patch.Identity.Hook, patch.Identity.Sequence, package);
+            _loaded[(patch.Identity.Hook, patch.Identity.Sequence)] = patch;
+            _slots[patch.Identity.Hook].Exchange(patch);
+            return CommandResult.Done($"{patch.Kind.Name()} patch {patch.Identity.ProgramName} (sequence {patch.Identity.Sequence}) active on {patch.Identity.Hook}");
+        }
+    }
+
+    /// <summary>Detaches the hook's patch: the original function runs again.</summary>
+    public CommandResult Remove(string hook)
+    {
+        lock (_gate)
+        {
+            if (!_slots.TryGetValue(hook, out var slot)) return CommandResult.Refused($"board '{Board.Name}' has no hook '{hook}'");
+            var active = _store.Active(hook);
+            if (active is null) return CommandResult.Refused($"no patch is active on {hook}");
+            _store.Update(active with { State = PatchState.Removed });
+            slot.Exchange(null);
+            return CommandResult.Done($"patch {active.Sequence} removed from {hook}; the original function runs");
+        }
+    }
+
+    /// <summary>Re-attaches the patch the active one superseded (none: the original function).</summary>
+    public CommandResult Rollback(string hook)
+    {
+        lock (_gate)
+        {
+            if (!_slots.ContainsKey(hook)) return CommandResult.Refused($"board '{Board.Name}' has no hook '{hook}'");
+            var active = _store.Active(hook);
+            if (active is null) return CommandResult.Refused($"no patch is active on {hook}");
+            var restored = RollBack(active, PatchState.Removed);
+            return CommandResult.Done(restored is null
+                ? $"patch {active.Sequence} removed from {hook}; no earlier patch, the original function runs"
+                : $"rolled back {hook} from patch {active.Sequence} to {restored.Sequence}");
+        }
+    }
+
+    public DeviceStatus Status()
+    {
+        lock (_gate)
+        {
+            var reports = _store.Patches.Select(stored =>
+            {
+                var patch = _loaded.GetValueOrDefault((stored.Hook, stored.Sequence));
+                return new PatchReport(stored.Hook, stored.Sequence, patch?.Kind.Name() ?? "", stored.State,
+                    patch?.Statistics() ?? default, patch is { LastFault.IsFault: true } ? patch.LastFault.ToString() : null);
+            }).ToList();
+            return new DeviceStatus(Id, Board.Name, Convert.ToHexStringLower(Firmware.BuildId), reports, Gateway.Counters());
+        }
+    }
+
+    /// <summary>Marks <paramref name="current"/> with <paramref name="newState"/> and attaches the latest superseded patch before it, if any.</summary>
+    private StoredPatch? RollBack(StoredPatch current, PatchState newState)
+    {
+        var previous = _store.Patches.TakeWhile(p => p != current).LastOrDefault(p => p.Hook == current.Hook && p.State == PatchState.Superseded);
+        var previousPatch = previous is null ? null : LoadStored(previous);
+        if (previous is not null && previousPatch is null) previous = null;
+        _store.Update(previous is null ? [current with { State = newState }] : [current with { State = newState }, previous with { State = PatchState.Active }]);
+        _slots[current.Hook].Exchange(previousPatch);
+        return previous;
+    }
+
+    /// <summary>
+    /// Runs on the firmware thread whose call crossed the threshold: detaches the patch, records it as
+    /// unhealthy and restores the previous one. Rare by construction (once per patch), so the store
+    /// write on that thread is acceptable; other threads keep running the original meanwhile.
+    /// </summary>
+    private void OnUnhealthy(Patch patch, Fault fault)
+    {
+        var slot = _slots[patch.Identity.Hook];
+        Patch? previous = null;
+        lock (_gate)
+        {
+            var stored = _store.Patches.FirstOrDefault(p => p.Hook == patch.Identity.Hook && p.Sequence == patch.Identity.Sequence);
+            if (stored is not { State: PatchState.Active } || slot.Handler != patch) return;
+            var restored = RollBack(stored, PatchState.Unhealthy);
+            previous = restored is null ? null : _loaded.GetValueOrDefault((restored.Hook, restored.Sequence));
+        }
+        string message = $"patch {patch.Identity.Sequence} on {patch.Identity.Hook} detached after {patch.FaultThreshold} faults (last: {fault}); "
+            + (previous is null ? "the original function runs" : $"patch {previous.Identity.Sequence} restored");
+        Events?.Invoke(new AgentEvent("unhealthy", patch.Identity.Hook, patch.Identity.Sequence, message));
+    }
+
+    /// <summary>Attaches every stored active patch, in install order. A package that no longer loads is reported and left detached.</summary>
+    private void Reapply()
+    {
+        foreach (var stored in _store.Patches.Where(p => p.State == PatchState.Active).ToList())
+        {
+            var patch = LoadStored(stored);
+            if (patch is not null) _slots[stored.Hook].Exchange(patch);
+        }
+    }
+
+    private Patch? LoadStored(StoredPatch stored)
+    {
+        if (_loaded.TryGetValue((stored.Hook, stored.Sequence), out var cached)) return cached;
+        // Already accepted once: the sequence check would refuse it against itself.
+        var policy = new PackagePolicy(_options.TrustedKeys, Board.Name, Firmware.BuildId);
+        var loaded = Load(_store.ReadPackage(stored), policy);
+        if (loaded.Patch is null)
+        {
+            Events?.Invoke(new AgentEvent("reapply-failed", stored.Hook, stored.Sequence, loaded.Reason));
+            return null;
+        }
+        _loaded[(stored.Hook, stored.Sequence)] = loaded.Patch;
+        return loaded.Patch;
+    }
+
+    private (Patch? Patch, string Reason) Load(byte[] bytes, PackagePolicy policy)
+    {
+        var check = PackageReader.Check(bytes, policy);
+        if (!check.Ok) return (null, check.Message);
+        var manifest = check.Package!.Manifest;
+        var hook = Board.FindHook(manifest.Hook);
+        if (hook is null) return (null, $"board '{Board.Name}' has no hook '{manifest.Hook}'");
+        if (manifest.Kind == PatchKind.Container) return (null, "container packages are not run by hooks; this agent does not host containers yet");
+        EbpfProgram program;
+        try
+        {
+            program = check.Package.LoadProgram();
+        }
+        catch (ProgramFormatException e)
+        {
+            return (null, $"malformed program: {e.Message}");
+        }
+        var verdict = Verifier.Verifier.Verify(program, HookVerification.Options(Board, hook));
+        if (!verdict.Accepted)
+            return (null, $"the device's verifier rejected {manifest.ProgramName}: {string.Join("; ", verdict.Errors.Select(e => e.Format(manifest.ProgramName)))}");
+        var identity = new PatchIdentity(hook.Name, manifest.Sequence, manifest.ProgramName);
+        var limits = new ExecutionLimits(Board.Limits.InstructionBudget);
+        return (new Patch(identity, program, hook, manifest.Kind, EngineFor(Board), limits, Board.Limits.FaultThreshold, OnUnhealthy), "");
+    }
+
+    private static string EngineFor(BoardDefinition board) =>
+        board.Engine == EngineKind.Interpreter || !Engines.Names.Contains(BoardDefinition.EngineName(board.Engine))
+            ? Engines.Interpreter
+            : BoardDefinition.EngineName(board.Engine);
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using ELFSharp.ELF;
+using ELFSharp.ELF.Sections;
+
+namespace Firmware.Device.Firmware;
+
+/// <summary>
+/// Native firmware the agent hosts in-process: a shared library built from the board's C sources,
+/// loaded with dlopen. Each load of a distinct file is an independent firmware instance (its own
+/// globals and functions), which is how one process simulates many devices.
+/// </summary>
+public sealed class FirmwareLibrary
+{
+    private readonly nint _handle;
+    private readonly IReadOnlyDictionary<string, ulong> _sizes;
+
+    private FirmwareLibrary(string path, nint handle, byte[] buildId, IReadOnlyDictionary<string, ulong> sizes)
+    {
+        Path = path;
+        _handle = handle;
+        BuildId = buildId;
+        _sizes = sizes;
+    }
+
+    public string Path { get; }
+
+    /// <summary>The GNU build id (.note.gnu.build-id): packages name the exact build they patch.</summary>
+    public byte[] BuildId { get; }
+
+    /// <summary>
+    /// Compiles <paramref name="sources"/> with gcc (or $CC) into <paramref name="output"/> unless it is
+    /// newer than every source. The build id note is requested explicitly so every build has one.
+    /// </summary>
+    public static void Build(IReadOnlyList<string> sources, string output)
+    {
+        if (File.Exists(output) && sources.All(s => File.GetLastWriteTimeUtc(s) <= File.GetLastWriteTimeUtc(output)))
+            return;
+        string compiler = Environment.GetEnvironmentVariable("CC") is { Length: > 0 } cc ? cc : "gcc";
+        string temporary = output + ".tmp";
+        var start = new ProcessStartInfo(compiler) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string argument in (string[])["-O2", "-fPIC", "-shared", "-pthread", "-Wl,--build-id=sha1", .. sources, "-o", temporary])
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start) ?? throw new FirmwareException($"cannot start {compiler}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        _ = stdout.Result;
+        if (process.ExitCode != 0)
+            throw new FirmwareException($"{compiler} failed to build the firmware ({string.Join(' ', sources)}):\n{errors}");
+        File.Move(temporary, output, overwrite: true);
+    }
+
+    public static FirmwareLibrary Load(string path)
+    {
+        var (buildId, sizes) = ReadElf(path);
+        nint handle;
+        try
+        {
+            handle = NativeLibrary.Load(System.IO.Path.GetFullPath(path));
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new FirmwareException($"{path}: cannot load: {e.Message}");
+        }
+        return new FirmwareLibrary(path, handle, buildId, sizes);
+    }
+
+    /// <summary>The address of an exported function.</summary>
+    public nint Export(string symbol) => NativeLibrary.TryGetExport(_handle, symbol, out nint address)
+        ? address
+        : throw new FirmwareException($"{Path}: no exported symbol '{symbol}'");
+
+    /// <summary>The size of a function from the symbol table, so a hook can check the whole body.</summary>
+    public ulong SizeOf(string symbol) => _sizes.TryGetValue(symbol, out ulong size) ? size : 0;
+
+    private static (byte[] BuildId, IReadOnlyDictionary<string, ulong> Sizes) ReadElf(string path)
+    {
+        try
+        {
+            using var elf = ELFReader.Load<ulong>(path);
+            var note = elf.GetSections<NoteSection<ulong>>().FirstOrDefault(n => n.Name == ".note.gnu.build-id");
+            byte[] buildId = note?.Description ?? throw new FirmwareException($"{path}: no .note.gnu.build-id (link with -Wl,--build-id)");
+            var sizes = new Dictionary<string, ulong>();
+            foreach (var table in elf.GetSections<SymbolTable<ulong>>())
+                foreach (var symbol in table.Entries)
+                    if (symbol.Type == SymbolType.Function && symbol.Size > 0)
+                        sizes.TryAdd(symbol.Name, symbol.Size);
+            return (buildId, sizes);
+        }
+        catch (Exception e) when (e is not FirmwareException)
+        {
+            throw new FirmwareException($"{path}: not a readable ELF shared library: {e.Message}");
+        }
+    }
+}
+
+/// <summary>The firmware could not be built, loaded or hooked; the message says why.</summary>
+public sealed class FirmwareException(string message) : Exception(message);

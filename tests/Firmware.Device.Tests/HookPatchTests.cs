@@ -1,0 +1,86 @@
+using Firmware.Device.Agent;
+using Firmware.Device.Firmware;
+using Firmware.Protocol.Packages;
+
+namespace Firmware.Device.Tests;
+
+/// <summary>The story on the real sample firmware, with its own threads running throughout.</summary>
+public sealed class HookPatchTests(PatchKit kit) : IClassFixture<PatchKit>
+{
+    private static readonly byte[] Malicious = [0x01, 200, 1, 2, 3, 4];
+    private static readonly byte[] Valid = [0x01, 3, 0xaa, 0xbb, 0xcc];
+
+    [Fact]
+    public void The_filter_patch_stops_the_overrun_while_the_firmware_runs_and_removing_it_brings_the_bug_back()
+    {
+        var agent = DeviceAgent.Start(kit.Device("filter"));
+        var gateway = agent.Gateway;
+        Assert.Equal(-2, gateway.ParsePacket(Malicious, Malicious.Length));
+        gateway.Start(threads: 2, maliciousEvery: 7);
+        try
+        {
+            WaitFor(gateway, c => c.Overruns > 100, "the firmware's own traffic trips the canary");
+
+            var installed = agent.Install(kit.Pack(kit.Example("parse_packet_length_check"), "parse_packet", PatchKind.Filter, 1));
+            Assert.True(installed.Ok, installed.Message);
+
+            // Calls that entered the original before the switch may still finish: measure after a while.
+            ulong atInstall = gateway.Counters().Packets;
+            var settled = WaitFor(gateway, c => c.Packets > atInstall + 20_000, "traffic continues");
+            var later = WaitFor(gateway, c => c.Packets > settled.Packets + 50_000, "traffic continues");
+            Assert.Equal(settled.Overruns, later.Overruns);
+            Assert.True(later.Accepted - settled.Accepted > 40_000, "valid packets still flow through the original");
+            Assert.Equal(-1, gateway.ParsePacket(Malicious, Malicious.Length));
+            Assert.Equal(3, gateway.ParsePacket(Valid, Valid.Length));
+
+            var removed = agent.Remove("parse_packet");
+            Assert.True(removed.Ok, removed.Message);
+            Assert.Equal(-2, gateway.ParsePacket(Malicious, Malicious.Length));
+            WaitFor(gateway, c => c.Overruns > later.Overruns + 100, "without the patch the bug is back");
+        }
+        finally
+        {
+            gateway.Stop();
+        }
+    }
+
+    [Fact]
+    public void The_calibration_patch_replaces_the_formula_and_removal_restores_it()
+    {
+        var agent = DeviceAgent.Start(kit.Device("calibrate"));
+        Assert.Equal(500, agent.Gateway.Calibrate(800));
+
+        var installed = agent.Install(kit.Pack(kit.Example("calibrate_fix"), "calibrate", PatchKind.Replace, 1));
+        Assert.True(installed.Ok, installed.Message);
+        Assert.Equal(100, agent.Gateway.Calibrate(800));
+        Assert.Equal(-400, agent.Gateway.Calibrate(0));
+
+        Assert.True(agent.Remove("calibrate").Ok);
+        Assert.Equal(500, agent.Gateway.Calibrate(800));
+    }
+
+    [Fact]
+    public void An_observe_patch_counts_calls_without_changing_results()
+    {
+        var agent = DeviceAgent.Start(kit.Device("observe"));
+        Assert.True(agent.Install(kit.Pack(kit.Example("parse_packet_count"), "parse_packet", PatchKind.Observe, 1)).Ok);
+
+        for (int i = 0; i < 10; i++) Assert.Equal(3, agent.Gateway.ParsePacket(Valid, Valid.Length));
+
+        var report = Assert.Single(agent.Status().Patches);
+        Assert.Equal(10, report.Statistics.Runs);
+        Assert.Equal(10ul, agent.Gateway.Counters().Accepted);
+    }
+
+    private static GatewayCounters WaitFor(SensorGateway gateway, Func<GatewayCounters, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var counters = gateway.Counters();
+            if (condition(counters)) return counters;
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            Thread.Yield();
+        }
+    }
+}
