@@ -2,7 +2,9 @@ namespace Firmware.Verifier.Tests;
 
 public sealed class AsmVerdictTests
 {
-    public static TheoryData<AsmCase> Cases() => [.. AsmCases.All];
+    private static readonly AsmCase[] Every = [.. AsmCases.All, .. RelationCases.All];
+
+    public static TheoryData<AsmCase> Cases() => [.. Every];
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -11,5 +13,5 @@ public sealed class AsmVerdictTests
 
     [Fact]
     public void Case_names_are_unique() =>
-        Assert.Equal(AsmCases.All.Length, AsmCases.All.Select(c => c.Name).Distinct().Count());
+        Assert.Equal(Every.Length, Every.Select(c => c.Name).Distinct().Count());
 }

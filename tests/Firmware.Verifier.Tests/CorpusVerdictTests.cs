@@ -22,17 +22,13 @@ public sealed class CorpusVerdictTests
     private static readonly Dictionary<string, string> KnownImprecise = new()
     {
         ["base64.c"] = "uninitialized stack byte",
-        ["bits.c"] = "outside the 256-byte context",
         ["bubble_sort.c"] = "outside the 256-byte context",
         ["call_depth.c"] = "uninitialized stack byte",
         ["insertion_sort.c"] = "outside the 256-byte context",
-        ["local_calls.c"] = "outside the 256-byte context",
         ["matrix.c"] = "outside the 512-byte stack frame",
         ["memcpy_loops.c"] = "uninitialized stack byte",
-        ["mul_div64.c"] = "outside the 256-byte context",
         ["primes.c"] = "unbounded offset",
         ["ringbuf.c"] = "uninitialized stack byte",
-        ["signed_div.c"] = "outside the 256-byte context",
         ["strings.c"] = "outside the 256-byte context",
         ["tlv_parser.c"] = "outside the 256-byte context",
     };

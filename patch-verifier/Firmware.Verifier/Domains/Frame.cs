@@ -4,7 +4,10 @@ namespace Firmware.Verifier.Domains;
 internal sealed class Frame(RegisterValue[] registers, StackFrame stack, int returnPc)
 {
     public RegisterValue[] Registers { get; } = registers;
-    public StackFrame Stack { get; } = stack;
+    public StackFrame Stack { get; private set; } = stack;
+
+    /// <summary>Set when <see cref="Stack"/> is another frame's (a join of equal stacks): copied before its first change.</summary>
+    private bool _stackShared;
     /// <summary>The instruction after the call that created this frame; -1 for the program's entry.</summary>
     public int ReturnPc { get; } = returnPc;
 
@@ -16,44 +19,32 @@ internal sealed class Frame(RegisterValue[] registers, StackFrame stack, int ret
         var registers = new RegisterValue[Registers.Length];
         for (int i = 0; i < registers.Length; i++)
             registers[i] = widen is null ? Registers[i].Join(other.Registers[i]) : Registers[i].Widen(other.Registers[i], widen);
-        Relink(registers, Registers, other.Registers, JoinIdBase + depth * registers.Length);
-        return new(registers, Stack.Join(other.Stack, widen), ReturnPc);
+        var stack = Stack.Join(other.Stack, widen);
+        var joined = new Frame(registers, stack, ReturnPc) { _stackShared = ReferenceEquals(stack, Stack) || ReferenceEquals(stack, other.Stack) };
+        Links.Relink(joined, this, other, depth);
+        return joined;
     }
 
-    /// <summary>Ids given by joins: this base, plus the frame's depth times 11, plus the group's lowest register number.</summary>
-    private const int JoinIdBase = 1 << 28;
+    /// <summary>Registers first, then the stack's spill slots: the values links can tie together.</summary>
+    public const int Variables = 11 + StackFrame.Slots;
 
-    /// <summary>
-    /// Registers that differ by the same constant on both sides stay linked after the join, even when
-    /// the sides linked them differently (constants 0 and 0 before a loop, copies inside it): without
-    /// this a loop head would forget that `i` and its copy move together.
-    /// </summary>
-    private static void Relink(RegisterValue[] joined, RegisterValue[] a, RegisterValue[] b, int idBase)
+    /// <summary>Variable <paramref name="index"/>: a register, or a spill slot (uninitialised when the slot holds no spill).</summary>
+    public RegisterValue Variable(int index) =>
+        index < Registers.Length ? Registers[index] : Stack.SpillInSlot(index - Registers.Length) ?? RegisterValue.Uninitialized;
+
+    /// <summary>Sets a variable that holds a value (see <see cref="Variable"/>); the stack must not be shared.</summary>
+    public void SetVariable(int index, RegisterValue value)
     {
-        var grouped = new bool[joined.Length];
-        for (int first = 0; first < joined.Length; first++)
+        if (index < Registers.Length) Registers[index] = value;
+        else
         {
-            if (grouped[first] || !joined[first].IsLinkable || joined[first].Id == AbstractState.BufferLengthId) continue;
-            if (joined[first].Id >= JoinIdBase) joined[first] = joined[first] with { Id = 0, Delta = 0 };
-            for (int other = first + 1; other < joined.Length; other++)
+            if (_stackShared)
             {
-                if (grouped[other] || !joined[other].IsLinkable || joined[other].Id == AbstractState.BufferLengthId) continue;
-                if (Difference(a[other], a[first]) is not long d || Difference(b[other], b[first]) != d) continue;
-                int id = idBase + first;
-                joined[first] = joined[first] with { Id = id, Delta = 0 };
-                joined[other] = joined[other] with { Id = id, Delta = d };
-                grouped[other] = true;
+                Stack = Stack.Clone();
+                _stackShared = false;
             }
+            Stack.SetSpillInSlot(index - Registers.Length, value);
         }
-    }
-
-    /// <summary>x - y when it is the same on every path this state covers.</summary>
-    private static long? Difference(RegisterValue x, RegisterValue y)
-    {
-        if (x.Kind != y.Kind || x.Region != y.Region || !x.IsLinkable) return null;
-        if (x.Id != 0 && x.Id == y.Id) return x.Delta - y.Delta;
-        if (x.Value.IsConst && y.Value.IsConst) return (long)(x.Value.UMin - y.Value.UMin);
-        return null;
     }
 
     public bool SameAs(Frame other) => Registers.AsSpan().SequenceEqual(other.Registers) && Stack.SameAs(other.Stack);

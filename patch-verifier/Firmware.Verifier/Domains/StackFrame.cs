@@ -14,7 +14,7 @@ internal enum StackByte : byte
 internal sealed class StackFrame
 {
     public const int Size = 512;
-    private const int Slots = Size / 8;
+    public const int Slots = Size / 8;
 
     private readonly StackByte[] _bytes = new StackByte[Size];
     private readonly RegisterValue[] _spills = new RegisterValue[Slots];
@@ -34,6 +34,12 @@ internal sealed class StackFrame
 
     public RegisterValue? SpillAt(long offset) =>
         offset % 8 == 0 && _bytes[Index(offset)] == StackByte.Spill ? _spills[Index(offset) / 8] : null;
+
+    /// <summary>The value spilled in 8-byte slot <paramref name="slot"/> (0 is the lowest address), if the slot holds one.</summary>
+    public RegisterValue? SpillInSlot(int slot) => _bytes[slot * 8] == StackByte.Spill ? _spills[slot] : null;
+
+    /// <summary>Replaces the value of a slot that holds a spill (its links change, not its kind).</summary>
+    public void SetSpillInSlot(int slot, RegisterValue value) => _spills[slot] = value;
 
     public void Spill(long offset, RegisterValue value)
     {
@@ -75,14 +81,10 @@ internal sealed class StackFrame
         for (int slot = 0; slot < Slots; slot++)
         {
             if (result._bytes[slot * 8] != StackByte.Spill) continue;
+            // Links survive as in registers (the frame's join relinks both); a kind that differs is unusable as a
+            // pointer, and readable only if both sides held scalars, which they did not.
             var joined = widen is null ? _spills[slot].Join(other._spills[slot]) : _spills[slot].Widen(other._spills[slot], widen);
-            if (joined.Kind == ValueKind.Scalar)
-                result._spills[slot] = joined.Id == AbstractState.BufferLengthId ? joined : joined with { Id = 0, Delta = 0 };
-            else
-            {
-                // Unusable as a pointer: readable only if both sides held scalars, which they did not.
-                result._spills[slot] = joined.IsInitialized ? joined : RegisterValue.Conflict;
-            }
+            result._spills[slot] = joined.IsInitialized ? joined : RegisterValue.Conflict;
         }
         return result;
     }

@@ -50,9 +50,6 @@ internal static class AluTransfer
     private static RegisterValue Immediate(Instruction insn, bool is64) =>
         RegisterValue.Of(is64 ? Scalar.Const((long)insn.Imm) : Scalar.Const((ulong)(uint)insn.Imm));
 
-    /// <summary>Ids that link copies are numbered from here plus the mov's pc, apart from lookup ids (pc + 1).</summary>
-    private const int LinkIdBase = 1 << 24;
-
     private static RegisterValue Move(Step step, Instruction insn, bool is64)
     {
         if (insn.Source == OperandSource.K) return Immediate(insn, is64);
@@ -65,14 +62,8 @@ internal static class AluTransfer
             if (insn.Offset != 0) value = (is64 ? value : value.Low32()).SignExtend(insn.Offset);
             return RegisterValue.Of(is64 ? value : value.Low32());
         }
-        if (src.IsLinkable && src.Id == 0)
-        {
-            // Link the copy to its source so that a check on either bounds both.
-            int id = LinkIdBase + step.Pc;
-            step.State.UpdateAll(v => v.IsLinkable && v.Id == id ? v with { Id = 0, Delta = 0 } : v);
-            src = src with { Id = id, Delta = 0 };
-            step.Registers[insn.Src] = src;
-        }
+        src = Copies.Linkable(step, src);
+        step.Registers[insn.Src] = src;
         return src;
     }
 

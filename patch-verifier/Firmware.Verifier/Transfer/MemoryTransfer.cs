@@ -14,6 +14,12 @@ internal static class MemoryTransfer
         var exact = ExactSpill(step, pointer, insn.Offset, size);
         MemoryAccess.Check(step, insn.Src, pointer, insn.Offset, size, Access.Read, forbidPointers: exact is null);
         step.MarkProven();
+        if (exact is { } spilled)
+        {
+            // A fill is a copy of the spilled value: both keep one id.
+            exact = Copies.Linkable(step, spilled);
+            step.State.Frames[pointer.Region].Stack.Spill(pointer.Value.SMin + insn.Offset, exact.Value);
+        }
         var loaded = exact ?? RegisterValue.Of(Scalar.OfWidth(size));
         if (insn.AccessMode == AccessMode.MemSx && loaded.Kind == ValueKind.Scalar)
             loaded = RegisterValue.Of(loaded.Value.SignExtend(size * 8));
@@ -35,7 +41,15 @@ internal static class MemoryTransfer
         var frame = step.State.Frames[pointer.Region].Stack;
         long offset = pointer.Value.SMin + insn.Offset;
         if (pointer.Value.IsConst && size == 8 && offset % 8 == 0)
+        {
+            if (insn.Class == InstructionClass.Stx)
+            {
+                // A spill is a copy of the register: both keep one id.
+                value = Copies.Linkable(step, value);
+                step.Registers[insn.Src] = value;
+            }
             frame.Spill(offset, value);
+        }
         else if (value.IsPointer)
             step.Fail($"pointer r{insn.Src} ({value}) stored to a misaligned or variable stack offset");
         else

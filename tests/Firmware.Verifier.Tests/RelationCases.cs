@@ -1,0 +1,48 @@
+namespace Firmware.Verifier.Tests;
+
+/// <summary>
+/// Labelled assembly for what the verifier relates across copies, spills and joins, each with the
+/// unsafe twin it must still reject. The hook is the default one: r1 = 64-byte buffer, r2 = 64.
+/// </summary>
+public static class RelationCases
+{
+    /// <summary>
+    /// A loop whose index i lives in a stack slot: each iteration passes a join point (which merges the
+    /// states of all iterations), reloads i, reads 8 bytes at buf + i, stores i + 8 back, and continues
+    /// while CHECKED + CHECK_OFFSET &lt;= len, where CHECKED is a reload of the slot (or of OLD_SLOT, a
+    /// copy of i taken before the increment). Only CHECKED = the new i with CHECK_OFFSET 8 is in bounds.
+    /// </summary>
+    private const string SpilledIndexLoop = """
+        *(u64 *)(r10 - 8) = 0
+        loop:
+        r4 = *(u8 *)(r1 + 0)
+        if r4 > 5 goto join
+        r4 = 1
+        join:
+        r3 = *(u64 *)(r10 - 8)
+        *(u64 *)(r10 - 16) = r3
+        r5 = r1
+        r5 += r3
+        r0 = *(u64 *)(r5 + 0)
+        r3 += 8
+        *(u64 *)(r10 - 8) = r3
+        r6 = *(u64 *)(r10 - CHECKED)
+        r6 += CHECK_OFFSET
+        OVERWRITE
+        if r6 <= r2 goto loop
+        r0 = 0
+        exit
+        """;
+
+    private static string SpilledIndex(int checkOffset, int checkedSlot = 8, string overwrite = "") =>
+        SpilledIndexLoop.Replace("CHECK_OFFSET", checkOffset.ToString()).Replace("CHECKED", checkedSlot.ToString())
+            .Replace("OVERWRITE", overwrite);
+
+    public static readonly AsmCase[] All =
+    [
+        new("index bounded through a reloaded spill across joins", SpilledIndex(8), null),
+        new("index bounded through a reloaded spill, off by one step", SpilledIndex(0), "outside the 64-byte context"),
+        new("index bounded through a stale copy of the spill", SpilledIndex(8, checkedSlot: 16), "outside the 64-byte context"),
+        new("index spill overwritten after its check", SpilledIndex(8, overwrite: "r7 = *(u8 *)(r1 + 1)\n*(u64 *)(r10 - 8) = r7"), "outside the 64-byte context"),
+    ];
+}
