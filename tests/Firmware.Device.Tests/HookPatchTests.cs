@@ -1,5 +1,5 @@
 using Firmware.Device.Agent;
-using Firmware.Device.Firmware;
+using Firmware.Device.Hosting;
 using Firmware.Protocol.Packages;
 
 namespace Firmware.Device.Tests;

@@ -1,4 +1,5 @@
 using Firmware.Device.Agent;
+using Firmware.Ebpf.Programs;
 using Firmware.Protocol.Boards;
 using Firmware.Protocol.Packages;
 using Firmware.Tools;
@@ -40,16 +41,25 @@ public sealed class PatchKit : IDisposable
         return path;
     }
 
-    /// <summary>Compiles, verifies and signs <paramref name="source"/> for <paramref name="board"/> (default linux-x64).</summary>
-    public byte[] Pack(string source, string hook, PatchKind kind, ulong sequence, SigningKey? key = null, BoardDefinition? board = null, byte[]? buildId = null)
+    /// <summary>Compiles a C patch with clang-19 for the board, as `fwctl build` does; returns the object's path.</summary>
+    public string Compile(string source, BoardDefinition? board = null)
     {
-        board ??= Board;
         string output = Path.Combine(_directory, $"{Path.GetFileNameWithoutExtension(source)}-{Interlocked.Increment(ref _next)}.o");
-        var compiled = PatchCompiler.Compile(source, output, Catalog, board);
+        var compiled = PatchCompiler.Compile(source, output, Catalog, board ?? Board);
         Assert.True(compiled.ExitCode == 0, compiled.Diagnostics);
-        var target = new PackageTarget(board, hook, kind, sequence, buildId ?? [], "test");
-        var packed = PackageBuilder.Pack(ProgramFile.Load(output), target, key ?? Key);
-        Assert.True(packed.Package is not null, string.Join("\n", packed.Rejections.Select(r => r.Format(source))));
+        return output;
+    }
+
+    /// <summary>Compiles, verifies and signs <paramref name="source"/> for <paramref name="board"/> (default linux-x64).</summary>
+    public byte[] Pack(string source, string hook, PatchKind kind, ulong sequence, SigningKey? key = null, BoardDefinition? board = null, byte[]? buildId = null) =>
+        Pack(ProgramFile.Load(Compile(source, board)), hook, kind, sequence, key, board, buildId);
+
+    /// <summary>Verifies and signs an already compiled program, as `fwctl pack` does.</summary>
+    public byte[] Pack(EbpfProgram program, string hook, PatchKind kind, ulong sequence, SigningKey? key = null, BoardDefinition? board = null, byte[]? buildId = null)
+    {
+        var target = new PackageTarget(board ?? Board, hook, kind, sequence, buildId ?? [], "test");
+        var packed = PackageBuilder.Pack(program, target, key ?? Key);
+        Assert.True(packed.Package is not null, string.Join("\n", packed.Rejections.Select(r => r.Format(program.Name))));
         return packed.Package!;
     }
 

@@ -1,4 +1,4 @@
-using Firmware.Device.Firmware;
+using Firmware.Device.Hosting;
 using Firmware.Device.Patches;
 using Firmware.Device.Store;
 

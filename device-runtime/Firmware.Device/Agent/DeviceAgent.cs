@@ -1,4 +1,4 @@
-using Firmware.Device.Firmware;
+using Firmware.Device.Hosting;
 using Firmware.Device.Hooks;
 using Firmware.Device.Patches;
 using Firmware.Device.Store;
@@ -43,6 +43,9 @@ public sealed class DeviceAgent
     public FirmwareLibrary Firmware { get; }
     public SensorGateway Gateway { get; }
     public event Action<AgentEvent>? Events;
+
+    /// <summary>The hook's switch, for tests that swap patches faster than packages can be signed.</summary>
+    internal HookSlot SlotFor(string hook) => _slots[hook];
 
     /// <summary>Builds (when stale) and loads the firmware, hooks it, and re-applies the stored patches.</summary>
     public static DeviceAgent Start(AgentOptions options)

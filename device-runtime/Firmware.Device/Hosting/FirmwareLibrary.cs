@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using ELFSharp.ELF;
 using ELFSharp.ELF.Sections;
 
-namespace Firmware.Device.Firmware;
+namespace Firmware.Device.Hosting;
 
 /// <summary>
 /// Native firmware the agent hosts in-process: a shared library built from the board's C sources,

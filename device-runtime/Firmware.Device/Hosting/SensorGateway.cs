@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Firmware.Device.Firmware;
+namespace Firmware.Device.Hosting;
 
 /// <summary>What the sample firmware has done since its counters were reset (struct fw_counters).</summary>
 [StructLayout(LayoutKind.Sequential)]
