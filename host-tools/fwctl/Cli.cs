@@ -54,6 +54,7 @@ public static class Cli
         KeygenCommand.Create(),
         PackCommand.Create(),
         InspectCommand.Create(),
+        PushCommand.Create(),
     ];
 }
 

@@ -20,6 +20,9 @@ public sealed class SerialPortStream : Stream
     /// <summary>Opens <paramref name="portName"/> (e.g. /dev/ttyUSB0, COM3); throws <see cref="IOException"/> with the reason when it cannot.</summary>
     public static SerialPortStream Open(string portName, int baud)
     {
+        // .NET reports a missing device node on Unix as "access denied"; say what is wrong.
+        if (!OperatingSystem.IsWindows() && !File.Exists(portName))
+            throw new IOException($"cannot open serial port {portName}: no such device");
         var port = new SerialPort(portName, baud, Parity.None, 8, StopBits.One) { Handshake = Handshake.None };
         try
         {

@@ -23,7 +23,7 @@ public static class InspectCommand
         {
             string path = parse.GetValue(package)!;
             var trusted = parse.GetValue(publicKey) is string pub ? new[] { KeyFiles.LoadPublic(pub) } : null;
-            byte[] bytes = Read(path);
+            byte[] bytes = PackageFile.Read(path);
             var check = PackageReader.Check(bytes, new PackagePolicy(trusted));
             if (check.Error == PackageError.Structure) throw new ProgramFormatException($"{path}: {check.Message}");
             if (!check.Ok)
@@ -42,21 +42,6 @@ public static class InspectCommand
             return Cli.Ok;
         }));
         return command;
-    }
-
-    private static byte[] Read(string path)
-    {
-        try
-        {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length > PackageLimits.MaxPackageBytes)
-                throw new ProgramFormatException($"{path}: {info.Length} bytes; packages are at most {PackageLimits.MaxPackageBytes}");
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ProgramFormatException($"{path}: cannot read: {e.Message}");
-        }
     }
 
     private static object Describe(Package p)
