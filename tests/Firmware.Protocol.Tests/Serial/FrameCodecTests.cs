@@ -60,6 +60,10 @@ public sealed class FrameCodecTests
     }
 
     [Fact]
+    public void The_documented_example_frame_is_what_goes_on_the_wire() =>
+        Assert.Equal(Convert.FromHexString("0003010106" + "01d8e23def00"), FrameCodec.Encode(new Hello(1).ToFrame(1)));
+
+    [Fact]
     public void Garbage_before_a_frame_costs_nothing_but_a_counted_drop()
     {
         var frame = new Frame(MessageKind.Hello, 1, new byte[] { 1 });
