@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace Firmware.Protocol.Tests.Serial;
 
 /// <summary>Two connected in-memory streams, like the two ends of a null-modem cable. Disposing one ends the other's reads.</summary>
-internal sealed class DuplexPipe : Stream
+internal sealed class DuplexPipe : ByteStream
 {
     private readonly Channel<byte[]> _incoming;
     private readonly Channel<byte[]> _outgoing;
@@ -41,15 +41,4 @@ internal sealed class DuplexPipe : Stream
         _incoming.Writer.TryComplete();
         base.Dispose(disposing);
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-    public override void Flush() { }
-    public override bool CanRead => true;
-    public override bool CanWrite => true;
-    public override bool CanSeek => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -8,7 +8,7 @@ namespace Firmware.Protocol.Tests.Serial;
 /// frame per call, so a write is a frame. <c>dropOnce</c> drops the first frame it matches, for losses a
 /// test needs at an exact point. Reads pass through.
 /// </summary>
-internal sealed class FaultyStream(Stream inner, int seed, double rate, Func<Frame, bool>? dropOnce = null) : Stream
+internal sealed class FaultyStream(Stream inner, int seed, double rate, Func<Frame, bool>? dropOnce = null) : ByteStream
 {
     private readonly Random _random = new(seed);
     private Func<Frame, bool>? _dropOnce = dropOnce;
@@ -48,15 +48,4 @@ internal sealed class FaultyStream(Stream inner, int seed, double rate, Func<Fra
             inner.Dispose();
         base.Dispose(disposing);
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-    public override void Flush() => inner.Flush();
-    public override bool CanRead => true;
-    public override bool CanWrite => true;
-    public override bool CanSeek => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

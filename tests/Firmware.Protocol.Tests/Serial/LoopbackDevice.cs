@@ -54,8 +54,3 @@ internal sealed class LoopbackDevice : IAsyncDisposable
     }
 }
 
-/// <summary>Progress reported on the uploader's own thread, so a test can act at an exact point.</summary>
-internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}

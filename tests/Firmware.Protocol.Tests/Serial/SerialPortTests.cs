@@ -32,28 +32,13 @@ public sealed class SerialPortTests(ITestOutputHelper output)
             return await receiver.RunAsync(port, stop.Token);
         });
 
-        Stream? current = null;
+        var disconnect = new DisconnectHalfway();
         int connections = 0;
-        long ackedAtDisconnect = -1, resumedFrom = -1;
-        var progress = new InlineProgress<UploadProgress>(p =>
-        {
-            if (ackedAtDisconnect < 0 && p.Fraction >= 0.5)
-            {
-                ackedAtDisconnect = p.AckedBytes;
-                current!.Dispose();
-            }
-            if (p.Reconnects == 1 && resumedFrom < 0)
-                resumedFrom = p.AckedBytes;
-        });
-        Task<Stream> Connect(CancellationToken _)
-        {
-            current = new FaultyStream(SerialPortStream.Open(socat.A, Baud), seed: ++connections, rate: 0.01);
-            return Task.FromResult(current);
-        }
+        var connect = disconnect.Track(() => new FaultyStream(SerialPortStream.Open(socat.A, Baud), seed: ++connections, rate: 0.01));
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var clock = Stopwatch.StartNew();
 
-        var result = await new PackageUploader(package, UploaderOptions.ForBaud(Baud)).UploadAsync(Connect, progress, limit.Token);
+        var result = await new PackageUploader(package, UploaderOptions.ForBaud(Baud)).UploadAsync(connect, disconnect, limit.Token);
 
         output.WriteLine($"{package.Length} bytes in {clock.Elapsed.TotalSeconds:0.00} s; host: {result.Stats}; device: {receiver.Stats}");
         stop.Cancel();
@@ -62,7 +47,7 @@ public sealed class SerialPortTests(ITestOutputHelper output)
         Assert.Equal("installed in slot 0", result.Reason);
         Assert.Equal(SHA256.HashData(package), SHA256.HashData(Assert.Single(applied)));
         Assert.Equal(1, result.Reconnects);
-        Assert.True(resumedFrom >= ackedAtDisconnect, $"resumed from {resumedFrom}, had {ackedAtDisconnect} acked");
+        disconnect.AssertResumedWhereItStopped();
         Assert.True(result.Stats.Retransmissions > 0);
         Assert.True(result.Stats.Dropped + receiver.Stats.Dropped > 0, "no spoiled frame reached either side");
     }

@@ -65,26 +65,14 @@ public sealed class UploadTests
     {
         await using var device = new LoopbackDevice(Accept);
         var package = Package(64 * 1024);
-        Stream? current = null;
-        long ackedAtDisconnect = -1;
-        long resumedFrom = -1;
-        var progress = new InlineProgress<UploadProgress>(p =>
-        {
-            if (ackedAtDisconnect < 0 && p.Fraction >= 0.5)
-            {
-                ackedAtDisconnect = p.AckedBytes;
-                current!.Dispose();
-            }
-            if (p.Reconnects == 1 && resumedFrom < 0)
-                resumedFrom = p.AckedBytes;
-        });
+        var disconnect = new DisconnectHalfway();
         using var limit = new CancellationTokenSource(TestLimit);
 
-        var result = await new PackageUploader(package, Fast).UploadAsync(_ => Task.FromResult(current = device.Connect()), progress, limit.Token);
+        var result = await new PackageUploader(package, Fast).UploadAsync(disconnect.Track(device.Connect), disconnect, limit.Token);
 
         Assert.True(result.Applied, result.Reason);
         Assert.Equal(1, result.Reconnects);
-        Assert.True(resumedFrom >= ackedAtDisconnect, $"resumed from {resumedFrom}, had {ackedAtDisconnect} acked");
+        disconnect.AssertResumedWhereItStopped();
         Assert.Equal(package, Assert.Single(device.Applied));
     }
 
