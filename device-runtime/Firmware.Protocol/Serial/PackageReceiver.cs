@@ -10,7 +10,8 @@ namespace Firmware.Protocol.Serial;
 /// <see cref="RunAsync"/> with an open port's stream; it returns when the stream ends or fails (a
 /// <see cref="LinkException"/> is swallowed into the return: reopen the port and call it again, the
 /// upload in progress and the remembered results survive) and throws only
-/// <see cref="OperationCanceledException"/> when the token is cancelled.
+/// <see cref="OperationCanceledException"/> when the token is cancelled. One RunAsync at a time: the
+/// receiver is one device's single conversation, not thread-safe.
 /// </para>
 /// <para>
 /// A Commit whose upload already finished is answered with the stored result and does not call the
