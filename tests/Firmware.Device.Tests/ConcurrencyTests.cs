@@ -50,9 +50,16 @@ public sealed class ConcurrencyTests(PatchKit kit) : IClassFixture<PatchKit>
         agent.Gateway.ResetCounters();
 
         using var stop = new CancellationTokenSource();
-        var callers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(() => Call(agent, stop.Token), TaskCreationOptions.LongRunning)).ToArray();
+        var progress = new long[2];
+        var callers = Enumerable.Range(0, 2).Select(i => Task.Factory.StartNew(() => Call(agent, stop.Token, ref progress[i]), TaskCreationOptions.LongRunning)).ToArray();
         IHookHandler?[] states = [passThrough, decides, null, decides, passThrough, null];
-        for (int i = 0; i < 10_000; i++) slot.Exchange(states[i % states.Length]);
+        for (int i = 0; i < 10_000; i++)
+        {
+            // Each state is seen by calls before the next swap (yielding: the callers need the cores).
+            long seen = Volatile.Read(ref progress[0]) + Volatile.Read(ref progress[1]);
+            slot.Exchange(states[i % states.Length]);
+            while (Volatile.Read(ref progress[0]) + Volatile.Read(ref progress[1]) < seen + 2) Thread.Yield();
+        }
         slot.Exchange(null);
         stop.Cancel();
         var results = callers.Select(c => c.Result).ToArray();
@@ -76,7 +83,8 @@ public sealed class ConcurrencyTests(PatchKit kit) : IClassFixture<PatchKit>
         agent.Gateway.ResetCounters();
 
         using var stop = new CancellationTokenSource();
-        var callers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(() => Call(agent, stop.Token), TaskCreationOptions.LongRunning)).ToArray();
+        var progress = new long[2];
+        var callers = Enumerable.Range(0, 2).Select(i => Task.Factory.StartNew(() => Call(agent, stop.Token, ref progress[i]), TaskCreationOptions.LongRunning)).ToArray();
         for (int i = 0; i < packages.Length; i++)
         {
             var installed = agent.Install(packages[i]);
@@ -97,13 +105,14 @@ public sealed class ConcurrencyTests(PatchKit kit) : IClassFixture<PatchKit>
         return (Patch)agent.SlotFor("parse_packet").Handler!;
     }
 
-    private static (long Calls, long Wrong) Call(DeviceAgent agent, CancellationToken stop)
+    /// <summary>Calls the hooked function until stopped; <paramref name="progress"/> counts calls for the swapper to see.</summary>
+    private static (long Calls, long Wrong) Call(DeviceAgent agent, CancellationToken stop, ref long progress)
     {
         long calls = 0, wrong = 0;
         while (!stop.IsCancellationRequested)
         {
             if (agent.Gateway.ParsePacket(Packet, Packet.Length) != 3) wrong++;
-            calls++;
+            Volatile.Write(ref progress, ++calls);
         }
         return (calls, wrong);
     }

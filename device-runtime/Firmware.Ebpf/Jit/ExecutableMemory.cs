@@ -16,9 +16,8 @@ public sealed unsafe class ExecutableMemory : IDisposable
     private const int MapPrivate = 0x02, MapAnonymous = 0x20;
     private static readonly nint MapFailed = -1;
 
-    /// <summary>Hint addresses tried on each side of the target before giving up (steps of <see cref="HintStep"/>).</summary>
+    /// <summary>Free gaps tried, nearest first, before giving up.</summary>
     private const int HintAttempts = 64;
-    private const long HintStep = 16L << 20;
 
     private nint _address;
     private readonly nuint _mapped;
@@ -98,22 +97,47 @@ public sealed unsafe class ExecutableMemory : IDisposable
         return (address, size);
     }
 
-    /// <summary>Tries hints alternately above and below the target; Linux honours a hint when that range is free.</summary>
+    /// <summary>
+    /// Maps at the free address closest to the target: the gaps between this process's mappings
+    /// (/proc/self/maps) give the candidates, and Linux honours a hint when the range is free. Guessing
+    /// hints instead fails in crowded address spaces (many libraries, the GC's reservations).
+    /// </summary>
     private static (nint, nuint) MapNear(nint target, nuint size)
     {
-        long page = Environment.SystemPageSize;
-        long origin = (long)target & ~(page - 1);
-        for (int attempt = 0; attempt < 2 * HintAttempts; attempt++)
+        foreach (long hint in FreeAddressesNear((long)target, (long)size).Take(HintAttempts))
         {
-            long distance = (attempt / 2 + 1) * HintStep;
-            long hint = attempt % 2 == 0 ? origin + distance : origin - distance - (long)size;
-            if (hint <= 0) continue;
             var (address, mapped) = Map((nint)hint, size);
             if (IsNear(address, mapped, target)) return (address, mapped);
             munmap(address, mapped);
         }
         throw new InvalidOperationException($"no free memory within ±2 GiB of 0x{target:x}");
     }
+
+    /// <summary>In each gap between mappings, the page-aligned start closest to the target where <paramref name="size"/> bytes fit; nearest first.</summary>
+    private static IEnumerable<long> FreeAddressesNear(long target, long size)
+    {
+        long page = Environment.SystemPageSize;
+        var candidates = new List<long>();
+        long gapStart = LowestAddress;
+        foreach (var (start, end) in Mappings())
+        {
+            if (start - gapStart >= size)
+                candidates.Add(Math.Clamp(target & ~(page - 1), gapStart, start - size));
+            gapStart = Math.Max(gapStart, end);
+        }
+        return candidates.Where(c => IsNear((nint)c, (nuint)size, (nint)target)).OrderBy(c => Math.Abs(c - target));
+    }
+
+    /// <summary>Below this, mmap hints are refused (vm.mmap_min_addr) or collide with the executable.</summary>
+    private const long LowestAddress = 1L << 32;
+
+    private static IEnumerable<(long Start, long End)> Mappings() =>
+        File.ReadLines("/proc/self/maps")
+            .Select(line => line[..line.IndexOf(' ')].Split('-'))
+            .Select(range => (Convert.ToInt64(range[0], 16), Convert.ToInt64(range[1], 16)))
+            .Where(range => range.Item1 >= 0 && range.Item2 > 0)
+            .OrderBy(range => range.Item1)
+            .ToList();
 
     private static bool IsNear(nint address, nuint size, nint target)
     {
