@@ -3,14 +3,18 @@ using Firmware.Protocol.Serial;
 namespace Firmware.Protocol.Tests.Serial;
 
 /// <summary>
-/// Wraps a stream and spoils outgoing frames: with probability <c>rate</c> a frame is dropped or has one
-/// byte changed (half each), from a seeded generator so runs repeat. <see cref="SerialLink"/> writes one
-/// frame per call, so a write is a frame. <c>dropOnce</c> drops the first frame it matches, for losses a
-/// test needs at an exact point. Reads pass through.
+/// Wraps a stream and spoils outgoing frames: exactly one frame in every 1/<c>rate</c> consecutive ones,
+/// at a seeded position in each block (so the count does not depend on timing), has one byte changed or
+/// is dropped, in turn. <see cref="SerialLink"/> writes one frame per call, so a write is a frame.
+/// <c>dropOnce</c> drops the first frame it matches, for losses a test needs at an exact point. Reads
+/// pass through.
 /// </summary>
 internal sealed class FaultyStream(Stream inner, int seed, double rate, Func<Frame, bool>? dropOnce = null) : ByteStream
 {
     private readonly Random _random = new(seed);
+    private readonly int _block = rate > 0 ? (int)Math.Round(1 / rate) : 0;
+    private int _written;
+    private int _victim = -1;
     private Func<Frame, bool>? _dropOnce = dropOnce;
 
     public int Dropped { get; private set; }
@@ -24,9 +28,11 @@ internal sealed class FaultyStream(Stream inner, int seed, double rate, Func<Fra
             Dropped++;
             return;
         }
-        if (_random.NextDouble() < rate)
+        if (_block > 0 && _written % _block == 0)
+            _victim = _written + _random.Next(_block);
+        if (_written++ == _victim)
         {
-            if (_random.Next(2) == 0)
+            if (Corrupted > Dropped)
             {
                 Dropped++;
                 return;
