@@ -38,11 +38,45 @@ public static class RelationCases
         SpilledIndexLoop.Replace("CHECK_OFFSET", checkOffset.ToString()).Replace("CHECKED", checkedSlot.ToString())
             .Replace("OVERWRITE", overwrite);
 
+    /// <summary>
+    /// Fills a 32-byte stack array a[i] = i for i from 0 while i &lt; LIMIT, stepping STEP, with EXIT_EARLY
+    /// before each store, then runs AFTER and reads the array's first and last 8 bytes.
+    /// </summary>
+    private const string FillLoop = """
+        r3 = 0
+        loop:
+        EXIT_EARLY
+        r4 = r10
+        r4 += -32
+        r4 += r3
+        *(u8 *)(r4 + 0) = r3
+        r3 += STEP
+        if r3 < LIMIT goto loop
+        out:
+        AFTER
+        r0 = *(u64 *)(r10 - 32)
+        r1 = *(u64 *)(r10 - 8)
+        r0 += r1
+        exit
+        """;
+
+    private static string Fill(int limit = 32, int step = 1, string exitEarly = "", string after = "") =>
+        FillLoop.Replace("LIMIT", limit.ToString()).Replace("STEP", step.ToString())
+            .Replace("EXIT_EARLY", exitEarly).Replace("AFTER", after);
+
     public static readonly AsmCase[] All =
     [
         new("index bounded through a reloaded spill across joins", SpilledIndex(8), null),
         new("index bounded through a reloaded spill, off by one step", SpilledIndex(0), "outside the 64-byte context"),
         new("index bounded through a stale copy of the spill", SpilledIndex(8, checkedSlot: 16), "outside the 64-byte context"),
         new("index spill overwritten after its check", SpilledIndex(8, overwrite: "r7 = *(u8 *)(r1 + 1)\n*(u64 *)(r10 - 8) = r7"), "outside the 64-byte context"),
+
+        new("stack array filled by a loop", Fill(), null),
+        new("stack array filled by a loop, then a scalar stored into it", Fill(after: "*(u32 *)(r10 - 20) = 7"), null),
+        new("stack array filled one byte short", Fill(limit: 31), "uninitialized stack byte fp-1"),
+        new("stack array filled every other byte", Fill(step: 2), "uninitialized stack byte"),
+        new("stack array fill that may stop early", Fill(exitEarly: "r5 = *(u8 *)(r1 + 0)\nif r5 == 0 goto out"), "uninitialized stack byte"),
+        new("pointer spilled into a filled array, then partly overwritten",
+            Fill(after: "*(u64 *)(r10 - 16) = r1\n*(u8 *)(r10 - 16) = 0\nr0 = *(u64 *)(r10 - 16)"), "uninitialized stack byte fp-15"),
     ];
 }

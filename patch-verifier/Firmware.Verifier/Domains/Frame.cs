@@ -19,32 +19,47 @@ internal sealed class Frame(RegisterValue[] registers, StackFrame stack, int ret
         var registers = new RegisterValue[Registers.Length];
         for (int i = 0; i < registers.Length; i++)
             registers[i] = widen is null ? Registers[i].Join(other.Registers[i]) : Registers[i].Widen(other.Registers[i], widen);
-        var stack = Stack.Join(other.Stack, widen);
+        var stack = Stack.Join(other.Stack, widen, out var endA, out var endB);
         var joined = new Frame(registers, stack, ReturnPc) { _stackShared = ReferenceEquals(stack, Stack) || ReferenceEquals(stack, other.Stack) };
-        Links.Relink(joined, this, other, depth);
+        Span<RegisterValue> a = stackalloc RegisterValue[Variables], b = stackalloc RegisterValue[Variables];
+        CopyVariables(a, endA);
+        other.CopyVariables(b, endB);
+        Links.Relink(joined, a, b, depth);
+        if (stack.RunEnd is { Id: 0 }) Links.LinkRunEnd(joined, a, b, depth);
         return joined;
     }
 
-    /// <summary>Registers first, then the stack's spill slots: the values links can tie together.</summary>
-    public const int Variables = 11 + StackFrame.Slots;
+    /// <summary>Registers, then the stack's spill slots, then where its filled run ends: the values links can tie together.</summary>
+    public const int Variables = 11 + StackFrame.Slots + 1;
 
-    /// <summary>Variable <paramref name="index"/>: a register, or a spill slot (uninitialised when the slot holds no spill).</summary>
+    /// <summary>Variable <paramref name="index"/>; uninitialised for a slot without a spill or a stack without a run.</summary>
     public RegisterValue Variable(int index) =>
-        index < Registers.Length ? Registers[index] : Stack.SpillInSlot(index - Registers.Length) ?? RegisterValue.Uninitialized;
+        index < Registers.Length ? Registers[index]
+        : index < Variables - 1 ? Stack.SpillInSlot(index - Registers.Length) ?? RegisterValue.Uninitialized
+        : Stack.RunEnd ?? RegisterValue.Uninitialized;
 
-    /// <summary>Sets a variable that holds a value (see <see cref="Variable"/>); the stack must not be shared.</summary>
+    /// <summary>The variables as a join sees this side: <paramref name="runEnd"/> is where the stack join says its run ends.</summary>
+    private void CopyVariables(Span<RegisterValue> into, RegisterValue runEnd)
+    {
+        for (int i = 0; i < Variables - 1; i++) into[i] = Variable(i);
+        into[^1] = runEnd;
+    }
+
+    /// <summary>Sets a variable that holds a value (see <see cref="Variable"/>); a shared stack is copied first.</summary>
     public void SetVariable(int index, RegisterValue value)
     {
-        if (index < Registers.Length) Registers[index] = value;
-        else
+        if (index < Registers.Length)
         {
-            if (_stackShared)
-            {
-                Stack = Stack.Clone();
-                _stackShared = false;
-            }
-            Stack.SetSpillInSlot(index - Registers.Length, value);
+            Registers[index] = value;
+            return;
         }
+        if (_stackShared)
+        {
+            Stack = Stack.Clone();
+            _stackShared = false;
+        }
+        if (index < Variables - 1) Stack.SetSpillInSlot(index - Registers.Length, value);
+        else Stack.SetRunEnd(value);
     }
 
     public bool SameAs(Frame other) => Registers.AsSpan().SequenceEqual(other.Registers) && Stack.SameAs(other.Stack);

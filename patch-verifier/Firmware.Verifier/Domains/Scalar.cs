@@ -105,11 +105,17 @@ internal readonly record struct Scalar(long SMin, long SMax, ulong UMin, ulong U
         return new Scalar(Math.Max(SMin, other.SMin), Math.Min(SMax, other.SMax), Math.Max(UMin, other.UMin), Math.Min(UMax, other.UMax), bits.Value).Normalize();
     }
 
-    /// <summary>Every value plus <paramref name="delta"/>, as an unsigned interval; unknown if that could wrap.</summary>
+    /// <summary>
+    /// Every value plus <paramref name="delta"/> (wrapping, as the machine adds): the signed and the unsigned
+    /// interval each shift when that does not wrap, so a stack offset can move below zero.
+    /// </summary>
     public Scalar Shift(long delta)
     {
-        if (delta >= 0 ? UMax > ulong.MaxValue - (ulong)delta : UMin < (ulong)(-delta)) return Unknown;
-        return Unsigned(UMin + (ulong)delta, UMax + (ulong)delta);
+        bool unsignedWraps = delta >= 0 ? UMax > ulong.MaxValue - (ulong)delta : UMin < (ulong)(-delta);
+        bool signedWraps = delta >= 0 ? SMax > long.MaxValue - delta : SMin < long.MinValue - delta;
+        var byUnsigned = unsignedWraps ? Unknown : Unsigned(UMin + (ulong)delta, UMax + (ulong)delta);
+        var bySigned = signedWraps ? Unknown : Signed(SMin + delta, SMax + delta);
+        return byUnsigned.Meet(bySigned) ?? Unknown;
     }
 
     /// <summary>The low 32 bits, zero-extended: what a 32-bit ALU operation or jmp32 sees.</summary>

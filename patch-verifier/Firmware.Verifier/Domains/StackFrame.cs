@@ -10,7 +10,13 @@ internal enum StackByte : byte
     Spill,
 }
 
-/// <summary>One 512-byte frame, tracked per byte; aligned 8-byte stores keep the register's full abstract value.</summary>
+/// <summary>
+/// One 512-byte frame, tracked per byte; aligned 8-byte stores keep the register's full abstract value.
+/// Besides the bytes, a <em>filled run</em>: bytes [RunStart, RunEnd) are initialised scalars, where
+/// RunEnd is a value that links tie to a loop's index, so a loop filling an array (`a[i] = ...`, one
+/// variable-offset store per iteration) is known to have filled a[0..i) at every iteration and all of
+/// it once the loop's exit test fixes i.
+/// </summary>
 internal sealed class StackFrame
 {
     public const int Size = 512;
@@ -18,10 +24,13 @@ internal sealed class StackFrame
 
     private readonly StackByte[] _bytes = new StackByte[Size];
     private readonly RegisterValue[] _spills = new RegisterValue[Slots];
+    private long _runStart;
+    /// <summary>A scalar (the frame offset where the run ends), or uninitialised when there is no run.</summary>
+    private RegisterValue _runEnd = RegisterValue.Uninitialized;
 
     public StackFrame Clone()
     {
-        var copy = new StackFrame();
+        var copy = new StackFrame { _runStart = _runStart, _runEnd = _runEnd };
         _bytes.CopyTo(copy._bytes, 0);
         _spills.CopyTo(copy._spills, 0);
         return copy;
@@ -30,7 +39,18 @@ internal sealed class StackFrame
     /// <summary>Index of the byte at frame offset <paramref name="offset"/> (negative, from r10).</summary>
     private static int Index(long offset) => (int)(offset + Size);
 
-    public StackByte ByteAt(long offset) => _bytes[Index(offset)];
+    private bool HasRun => _runEnd.Kind == ValueKind.Scalar;
+
+    /// <summary>The byte's kind; bytes of the filled run read as scalars.</summary>
+    public StackByte ByteAt(long offset) => ByteAt(Index(offset));
+
+    private StackByte ByteAt(int index)
+    {
+        var kind = _bytes[index];
+        return kind == StackByte.Uninitialized && HasRun && index >= Index(_runStart) && index - Size < _runEnd.Value.SMin
+            ? StackByte.Scalar
+            : kind;
+    }
 
     public RegisterValue? SpillAt(long offset) =>
         offset % 8 == 0 && _bytes[Index(offset)] == StackByte.Spill ? _spills[Index(offset) / 8] : null;
@@ -41,9 +61,15 @@ internal sealed class StackFrame
     /// <summary>Replaces the value of a slot that holds a spill (its links change, not its kind).</summary>
     public void SetSpillInSlot(int slot, RegisterValue value) => _spills[slot] = value;
 
+    /// <summary>Where the filled run ends, if there is one (a variable links can tie to others).</summary>
+    public RegisterValue? RunEnd => HasRun ? _runEnd : null;
+
+    public void SetRunEnd(RegisterValue end) => _runEnd = end;
+
     public void Spill(long offset, RegisterValue value)
     {
         int index = Index(offset);
+        if (value.IsPointer) DropRunOver(offset, 8);
         Array.Fill(_bytes, StackByte.Spill, index, 8);
         _spills[index / 8] = value;
     }
@@ -58,26 +84,59 @@ internal sealed class StackFrame
         for (int slot = start / 8; slot <= (start + size - 1) / 8; slot++)
         {
             if (_bytes[slot * 8] != StackByte.Spill) continue;
-            var rest = _spills[slot].IsPointer ? StackByte.Uninitialized : StackByte.Scalar;
-            Array.Fill(_bytes, rest, slot * 8, 8);
+            bool pointer = _spills[slot].IsPointer;
+            if (pointer) DropRunOver(slot * 8 - Size, 8);
+            Array.Fill(_bytes, pointer ? StackByte.Uninitialized : StackByte.Scalar, slot * 8, 8);
             _spills[slot] = default;
         }
         if (certain) Array.Fill(_bytes, StackByte.Scalar, start, size);
+    }
+
+    /// <summary>
+    /// A scalar store of <paramref name="size"/> bytes at <paramref name="pointer"/> + <paramref name="offset"/>
+    /// that starts where the filled run ends (by their links, or as constants) extends the run over it.
+    /// </summary>
+    public void ExtendRun(RegisterValue pointer, long offset, int size)
+    {
+        if (!HasRun) return;
+        var end = _runEnd;
+        bool atEnd = end.Id != 0
+            ? end.Id == pointer.Id && end.Delta == pointer.Delta + offset
+            : end.Value.IsConst && pointer.Value.IsConst && (long)end.Value.UMin == (long)pointer.Value.UMin + offset;
+        if (!atEnd) return;
+        var after = ScalarArithmetic.Apply(Ebpf.Isa.AluOp.Add, pointer.Value, Scalar.Const(offset + size), true, false);
+        _runEnd = end with { Value = after, Delta = end.Delta + size };
+    }
+
+    /// <summary>A pointer in the run's bytes makes them more than scalars: the run ends (its bytes stay as the byte map says).</summary>
+    private void DropRunOver(long offset, int size)
+    {
+        if (HasRun && offset + size > _runStart && offset < _runEnd.Value.SMax) _runEnd = RegisterValue.Uninitialized;
     }
 
     public void Replace(Func<RegisterValue, RegisterValue> update)
     {
         for (int slot = 0; slot < Slots; slot++)
             if (_bytes[slot * 8] == StackByte.Spill) _spills[slot] = update(_spills[slot]);
+        if (HasRun) _runEnd = update(_runEnd);
     }
 
-    /// <summary>The join; may return this frame itself (stored states are never mutated, blocks run on clones).</summary>
-    public StackFrame Join(StackFrame other, Thresholds? widen)
+    /// <summary>
+    /// The join; may return this frame itself (stored states are never mutated, blocks run on clones).
+    /// <paramref name="endA"/> and <paramref name="endB"/> are where each side's run ends, as the joined
+    /// run's end joins them (for relinking), or uninitialised when the join has no run.
+    /// </summary>
+    public StackFrame Join(StackFrame other, Thresholds? widen, out RegisterValue endA, out RegisterValue endB)
     {
-        if (SameAs(other)) return this;
+        endA = endB = RegisterValue.Uninitialized;
+        if (SameAs(other))
+        {
+            if (HasRun) endA = endB = _runEnd;
+            return this;
+        }
         var result = new StackFrame();
         for (int i = 0; i < Size; i++)
-            result._bytes[i] = JoinByte(_bytes[i], other._bytes[i], HoldsPointer(i), other.HoldsPointer(i));
+            result._bytes[i] = JoinByte(ByteAt(i), other.ByteAt(i), HoldsPointer(i), other.HoldsPointer(i));
         for (int slot = 0; slot < Slots; slot++)
         {
             if (result._bytes[slot * 8] != StackByte.Spill) continue;
@@ -86,7 +145,35 @@ internal sealed class StackFrame
             var joined = widen is null ? _spills[slot].Join(other._spills[slot]) : _spills[slot].Widen(other._spills[slot], widen);
             result._spills[slot] = joined.IsInitialized ? joined : RegisterValue.Conflict;
         }
+        if (RunStartOf(other) is not long start) return result;
+        endA = EndFrom(start);
+        endB = other.EndFrom(start);
+        result._runStart = start;
+        result._runEnd = widen is null ? endA.Join(endB) : endA.Widen(endB, widen);
         return result;
+    }
+
+    /// <summary>Where the joined run starts: at a side's run, else at the first byte only one side has initialised.</summary>
+    private long? RunStartOf(StackFrame other)
+    {
+        if (HasRun) return _runStart;
+        if (other.HasRun) return other._runStart;
+        for (int i = 0; i < Size; i++)
+            if ((ByteAt(i) == StackByte.Uninitialized) != (other.ByteAt(i) == StackByte.Uninitialized))
+                return i - Size;
+        return null;
+    }
+
+    /// <summary>
+    /// Where this side's initialised bytes from <paramref name="start"/> end: its run's end when that is a
+    /// constant or linked (so the join can relink it), else the constant end of what it surely holds.
+    /// </summary>
+    private RegisterValue EndFrom(long start)
+    {
+        if (HasRun && _runStart == start && (_runEnd.Id != 0 || _runEnd.Value.IsConst)) return _runEnd;
+        int end = Index(start);
+        while (end < Size && ByteAt(end) != StackByte.Uninitialized && !HoldsPointer(end)) end++;
+        return RegisterValue.Of(Scalar.Const((long)(end - Size)));
     }
 
     /// <summary>Spills are whole slots, so bytes that are spills on both sides stay spills.</summary>
@@ -98,5 +185,6 @@ internal sealed class StackFrame
     private bool HoldsPointer(int index) => _bytes[index] == StackByte.Spill && _spills[index / 8].IsPointer;
 
     public bool SameAs(StackFrame other) =>
-        _bytes.AsSpan().SequenceEqual(other._bytes) && _spills.AsSpan().SequenceEqual(other._spills);
+        _runStart == other._runStart && _runEnd == other._runEnd
+        && _bytes.AsSpan().SequenceEqual(other._bytes) && _spills.AsSpan().SequenceEqual(other._spills);
 }

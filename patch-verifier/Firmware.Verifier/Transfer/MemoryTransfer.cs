@@ -53,7 +53,10 @@ internal static class MemoryTransfer
         else if (value.IsPointer)
             step.Fail($"pointer r{insn.Src} ({value}) stored to a misaligned or variable stack offset");
         else
+        {
             frame.WriteScalar(offset, (int)(pointer.Value.SMax - pointer.Value.SMin) + size, certain: pointer.Value.IsConst);
+            frame.ExtendRun(pointer, insn.Offset, size);
+        }
     }
 
     public static void Atomic(Step step, Instruction insn)
