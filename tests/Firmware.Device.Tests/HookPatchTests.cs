@@ -60,6 +60,30 @@ public sealed class HookPatchTests(PatchKit kit) : IClassFixture<PatchKit>
     }
 
     [Fact]
+    public void The_calibration_patch_takes_over_the_firmware_threads_calls()
+    {
+        var agent = DeviceAgent.Start(kit.Device("calibrate-threads"));
+        var gateway = agent.Gateway;
+        gateway.Start(threads: 2, maliciousEvery: 0);
+        try
+        {
+            WaitFor(gateway, c => c.Calibrations > 10_000, "the firmware calibrates");
+            Assert.True(agent.Install(kit.Pack(kit.Example("calibrate_fix"), "calibrate", PatchKind.Replace, 1)).Ok);
+            ulong atInstall = gateway.Counters().Packets;
+            var settled = WaitFor(gateway, c => c.Packets > atInstall + 20_000, "traffic continues");
+            var later = WaitFor(gateway, c => c.Packets > settled.Packets + 50_000, "traffic continues");
+
+            // The replacement answers every call: the original no longer counts calibrations.
+            Assert.Equal(settled.Calibrations, later.Calibrations);
+            Assert.True(agent.Status().Patches.Single().Statistics.Runs >= 50_000);
+        }
+        finally
+        {
+            gateway.Stop();
+        }
+    }
+
+    [Fact]
     public void An_observe_patch_counts_calls_without_changing_results()
     {
         var agent = DeviceAgent.Start(kit.Device("observe"));

@@ -198,7 +198,16 @@ public sealed class DeviceAgent
             return (null, $"the device's verifier rejected {manifest.ProgramName}: {string.Join("; ", verdict.Errors.Select(e => e.Format(manifest.ProgramName)))}");
         var identity = new PatchIdentity(hook.Name, manifest.Sequence, manifest.ProgramName);
         var limits = new ExecutionLimits(Board.Limits.InstructionBudget);
-        return (new Patch(identity, program, hook, manifest.Kind, EngineFor(Board), limits, Board.Limits.FaultThreshold, OnUnhealthy), "");
+        var patch = new Patch(identity, program, hook, manifest.Kind, EngineFor(Board), limits, Board.Limits.FaultThreshold, OnUnhealthy);
+        try
+        {
+            patch.Prepare();
+        }
+        catch (ProgramFormatException e)
+        {
+            return (null, $"the device cannot load {manifest.ProgramName}: {e.Message}");
+        }
+        return (patch, "");
     }
 
     private static string EngineFor(BoardDefinition board) =>

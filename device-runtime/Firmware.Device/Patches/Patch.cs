@@ -50,6 +50,12 @@ public sealed class Patch : IHookHandler
     /// <summary>The last fault, for status reports.</summary>
     public Fault LastFault { get; private set; }
 
+    /// <summary>
+    /// Compiles the patch for the calling thread. Called before attaching, so the first firmware call
+    /// does not also pay for loading and compiling the compiler itself (seconds without tiered JIT).
+    /// </summary>
+    public void Prepare() => _ = _runners.Value;
+
     public bool Handle(ulong a0, ulong a1, ulong a2, ulong a3, out ulong result)
     {
         var outcome = _runners.Value!.Run(a0, a1, a2, a3);

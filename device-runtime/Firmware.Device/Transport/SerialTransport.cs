@@ -1,0 +1,39 @@
+using Firmware.Device.Agent;
+using Firmware.Protocol.Serial;
+
+namespace Firmware.Device.Transport;
+
+/// <summary>
+/// A device's serial port (fwagent --serial): packages uploaded with `fwctl push --serial` are installed
+/// through the agent, once per upload, and the result goes back to the host. A link that fails (the
+/// cable pulled, the host gone) is reopened; the upload in progress resumes from its last acked offset.
+/// </summary>
+public sealed class SerialTransport(DeviceAgent agent, string port, int baud, Action<string> log)
+{
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var receiver = new PackageReceiver(new ReceiverOptions(agent.Id, agent.Board.Name),
+            (package, _) => Task.FromResult(Apply(package)));
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var stream = SerialPortStream.Open(port, baud);
+                var ended = await receiver.RunAsync(stream, cancellationToken);
+                log($"serial link on {port} ended ({ended.Message}); reopening");
+            }
+            catch (IOException e)
+            {
+                log(e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
+    }
+
+    private ApplyResult Apply(byte[] package)
+    {
+        var result = agent.Install(package);
+        log($"serial install: {result.Message}");
+        return new ApplyResult(result.Ok, result.Message);
+    }
+}

@@ -1,0 +1,3 @@
+using Fwagent;
+
+return AgentCommand.Run(args);
