@@ -40,6 +40,15 @@ public static class AgentCommand
         return parsed.Invoke();
     }
 
+    /// <summary>
+    /// Fault injection for restart tests (docs/agent.md): FWAGENT_KILL_AFTER=journal|package|index kills
+    /// this process with SIGKILL right after that durable step of a store change.
+    /// </summary>
+    private static Action<string>? KillAfterStep() =>
+        Environment.GetEnvironmentVariable("FWAGENT_KILL_AFTER") is { Length: > 0 } step
+            ? done => { if (done == step) System.Diagnostics.Process.GetCurrentProcess().Kill(); }
+            : null;
+
     private static int Serve(ParseResult parse, Option<string> board, Option<string> id, Option<string?> boardsDir, Option<string?> state,
         Option<string[]> trust, Option<string?> serial, Option<int> baud, Option<int> workers, Option<int> malicious)
     {
@@ -52,7 +61,7 @@ public static class AgentCommand
             var keys = (parse.GetValue(trust) ?? []).Select(path => TrustedKey.FromPem(File.ReadAllText(path))).ToList();
             if (keys.Count == 0) Console.Error.WriteLine("fwagent: no --trust key given: every package will be refused");
             agent = DeviceAgent.Start(new AgentOptions(deviceId, definition, Path.Combine(catalog.Directory, boardName),
-                parse.GetValue(state) ?? Path.Combine("fwagent-state", deviceId), keys));
+                parse.GetValue(state) ?? Path.Combine("fwagent-state", deviceId), keys, KillAfterStep()));
         }
         catch (Exception e) when (e is BoardFormatException or PackageFormatException or FirmwareException or IOException or UnauthorizedAccessException or Firmware.Device.Hooks.X64.HookException)
         {
