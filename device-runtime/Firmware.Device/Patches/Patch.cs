@@ -18,6 +18,7 @@ namespace Firmware.Device.Patches;
 public sealed class Patch : IHookHandler
 {
     private readonly ThreadLocal<PatchRunner> _runners;
+
     private readonly Action<Patch, Fault>? _unhealthy;
     private long _faults;
     private int _reported;

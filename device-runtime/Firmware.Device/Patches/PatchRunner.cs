@@ -17,7 +17,8 @@ internal sealed unsafe class PatchRunner : IDisposable
     private readonly ProgramInstance _instance;
     private readonly IEngine _engine;
     private readonly HookDefinition _hook;
-    private readonly ContextLayout _layout;
+    /// <summary>Per argument, its context field's offset and size (fields follow the arguments' order).</summary>
+    private readonly (int Offset, int Size)[] _fields;
     private readonly byte* _context;
     private readonly Region[] _regions;
     /// <summary>Each buffer the hook hands over: its pointer and length argument indices and its rights.</summary>
@@ -26,11 +27,12 @@ internal sealed unsafe class PatchRunner : IDisposable
     public PatchRunner(Patch patch)
     {
         _hook = patch.Hook;
-        _layout = _hook.Context;
+        var layout = _hook.Context;
+        _fields = [.. layout.Fields.Select(f => (f.Offset, f.Size))];
         _instance = new ProgramInstance(patch.Program, patch.Helpers, patch.Maps, patch.Limits);
         _engine = Engines.Create(patch.Engine, _instance);
-        _context = (byte*)NativeMemory.AllocZeroed((nuint)Math.Max(_layout.Size, 8));
-        var readable = _layout.Fields.Where(f => f.Access != Access.None).ToList();
+        _context = (byte*)NativeMemory.AllocZeroed((nuint)Math.Max(layout.Size, 8));
+        var readable = layout.Fields.Where(f => f.Access != Access.None).ToList();
         _buffers = [.. _hook.Buffers.Select(b => (IndexOf(b.Pointer), IndexOf(b.Length), b.Access))];
         _regions = new Region[readable.Count + _buffers.Length];
         for (int i = 0; i < readable.Count; i++)
@@ -45,8 +47,8 @@ internal sealed unsafe class PatchRunner : IDisposable
     public RunResult Run(ulong a0, ulong a1, ulong a2, ulong a3)
     {
         Span<ulong> arguments = [a0, a1, a2, a3];
-        var fields = _layout.Fields;
-        for (int i = 0; i < fields.Count; i++)
+        var fields = _fields;
+        for (int i = 0; i < fields.Length; i++)
             Write(_context + fields[i].Offset, fields[i].Size, arguments[i]);
         int regionCount = _regions.Length - _buffers.Length;
         foreach (var (pointer, length, access) in _buffers)
