@@ -71,6 +71,9 @@ public static class RelationCases
         new("index bounded through a stale copy of the spill", SpilledIndex(8, checkedSlot: 16), "outside the 64-byte context"),
         new("index spill overwritten after its check", SpilledIndex(8, overwrite: "r7 = *(u8 *)(r1 + 1)\n*(u64 *)(r10 - 8) = r7"), "outside the 64-byte context"),
 
+        new("pointer walking in step with a counter", "r8 = r1\nr2 = 0\nr0 = 0\nloop:\nr3 = *(u8 *)(r8 + 0)\nr0 += r3\nr8 += 1\nr2 += 1\nif r2 < 64 goto loop\nexit", null),
+        new("pointer walking in step with a counter, one step too far", "r8 = r1\nr2 = 0\nr0 = 0\nloop:\nr3 = *(u8 *)(r8 + 0)\nr0 += r3\nr8 += 1\nr2 += 1\nif r2 <= 64 goto loop\nexit", "outside the 64-byte context"),
+        new("pointer walking faster than its counter", "r8 = r1\nr2 = 0\nr0 = 0\nloop:\nr3 = *(u8 *)(r8 + 0)\nr0 += r3\nr8 += 2\nr2 += 1\nif r2 < 64 goto loop\nexit", "outside the 64-byte context"),
         new("stack array filled by a loop", Fill(), null),
         new("stack array filled by a loop, then a scalar stored into it", Fill(after: "*(u32 *)(r10 - 20) = 7"), null),
         new("stack array filled one byte short", Fill(limit: 31), "uninitialized stack byte fp-1"),

@@ -38,11 +38,7 @@ internal sealed class AbstractState(List<Frame> frames, Scalar bufferLength)
     /// <summary>Applies <paramref name="update"/> to every register and spill of every frame (id propagation).</summary>
     public void UpdateAll(Func<RegisterValue, RegisterValue> update)
     {
-        foreach (var frame in Frames)
-        {
-            for (int r = 0; r < frame.Registers.Length; r++) frame.Registers[r] = update(frame.Registers[r]);
-            frame.Stack.Replace(update);
-        }
+        foreach (var frame in Frames) frame.UpdateAll(update);
     }
 
     public override string ToString()

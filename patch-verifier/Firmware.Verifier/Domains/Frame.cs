@@ -4,14 +4,42 @@ namespace Firmware.Verifier.Domains;
 internal sealed class Frame(RegisterValue[] registers, StackFrame stack, int returnPc)
 {
     public RegisterValue[] Registers { get; } = registers;
+    /// <summary>The stack, for reading; <see cref="WritableStack"/> for changing it.</summary>
     public StackFrame Stack { get; private set; } = stack;
 
-    /// <summary>Set when <see cref="Stack"/> is another frame's (a join of equal stacks): copied before its first change.</summary>
+    /// <summary>
+    /// Set when <see cref="Stack"/> may be another frame's (clones and joins share stacks, most blocks
+    /// never write theirs): it is copied before its first change.
+    /// </summary>
     private bool _stackShared;
+
+    public StackFrame WritableStack
+    {
+        get
+        {
+            if (_stackShared)
+            {
+                Stack = Stack.Clone();
+                _stackShared = false;
+            }
+            return Stack;
+        }
+    }
     /// <summary>The instruction after the call that created this frame; -1 for the program's entry.</summary>
     public int ReturnPc { get; } = returnPc;
 
-    public Frame Clone() => new((RegisterValue[])Registers.Clone(), Stack.Clone(), ReturnPc);
+    public Frame Clone()
+    {
+        _stackShared = true;
+        return new((RegisterValue[])Registers.Clone(), Stack, ReturnPc) { _stackShared = true };
+    }
+
+    /// <summary>Applies <paramref name="update"/> to every register and spilled value (id propagation).</summary>
+    public void UpdateAll(Func<RegisterValue, RegisterValue> update)
+    {
+        for (int r = 0; r < Registers.Length; r++) Registers[r] = update(Registers[r]);
+        if (Stack.Changes(update)) WritableStack.Replace(update);
+    }
 
     /// <param name="depth">This frame's call depth: ids a join creates are per frame, so they must differ between frames.</param>
     public Frame Join(Frame other, Thresholds? widen, int depth)
@@ -45,7 +73,7 @@ internal sealed class Frame(RegisterValue[] registers, StackFrame stack, int ret
         into[^1] = runEnd;
     }
 
-    /// <summary>Sets a variable that holds a value (see <see cref="Variable"/>); a shared stack is copied first.</summary>
+    /// <summary>Sets a variable that holds a value (see <see cref="Variable"/>).</summary>
     public void SetVariable(int index, RegisterValue value)
     {
         if (index < Registers.Length)
@@ -53,13 +81,8 @@ internal sealed class Frame(RegisterValue[] registers, StackFrame stack, int ret
             Registers[index] = value;
             return;
         }
-        if (_stackShared)
-        {
-            Stack = Stack.Clone();
-            _stackShared = false;
-        }
-        if (index < Variables - 1) Stack.SetSpillInSlot(index - Registers.Length, value);
-        else Stack.SetRunEnd(value);
+        if (index < Variables - 1) WritableStack.SetSpillInSlot(index - Registers.Length, value);
+        else WritableStack.SetRunEnd(value);
     }
 
     public bool SameAs(Frame other) => Registers.AsSpan().SequenceEqual(other.Registers) && Stack.SameAs(other.Stack);

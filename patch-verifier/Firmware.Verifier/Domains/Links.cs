@@ -16,24 +16,35 @@ internal static class Links
     public static void Relink(Frame joined, ReadOnlySpan<RegisterValue> a, ReadOnlySpan<RegisterValue> b, int depth)
     {
         int idBase = JoinIdBase + depth * Frame.Variables;
-        Span<bool> grouped = stackalloc bool[Frame.Variables];
-        for (int first = 0; first < Frame.Variables; first++)
+        Span<int> live = stackalloc int[Frame.Variables];
+        int count = 0;
+        for (int i = 0; i < Frame.Variables; i++)
+            if (Relinkable(joined.Variable(i))) live[count++] = i;
+        Span<bool> grouped = stackalloc bool[count];
+        for (int f = 0; f < count; f++)
         {
-            var head = joined.Variable(first);
-            if (grouped[first] || !Relinkable(head)) continue;
-            if (head.Id >= JoinIdBase) joined.SetVariable(first, head = head with { Id = 0, Delta = 0 });
+            if (grouped[f]) continue;
+            int first = live[f], id = idBase + first;
             var aFirst = a[first];
             var bFirst = b[first];
-            for (int other = first + 1; other < Frame.Variables; other++)
+            bool heads = false;
+            for (int o = f + 1; o < count; o++)
             {
-                if (grouped[other] || !Relinkable(joined.Variable(other))) continue;
-                if (Difference(a[other], aFirst) is not long d || Difference(b[other], bFirst) != d) continue;
-                int id = idBase + first;
-                if (head.Id != id) joined.SetVariable(first, head = head with { Id = id, Delta = 0 });
-                joined.SetVariable(other, joined.Variable(other) with { Id = id, Delta = d });
-                grouped[other] = true;
+                int other = live[o];
+                if (grouped[o] || Difference(a[other], aFirst) is not long d || Difference(b[other], bFirst) != d) continue;
+                Set(joined, other, joined.Variable(other) with { Id = id, Delta = d });
+                grouped[o] = heads = true;
             }
+            var head = joined.Variable(first);
+            if (heads) Set(joined, first, head with { Id = id, Delta = 0 });
+            else if (head.Id >= JoinIdBase) Set(joined, first, head with { Id = 0, Delta = 0 });
         }
+    }
+
+    /// <summary>Sets a variable only when it changes: setting a spill copies a stack the frame shares.</summary>
+    private static void Set(Frame frame, int index, RegisterValue value)
+    {
+        if (frame.Variable(index) != value) frame.SetVariable(index, value);
     }
 
     /// <summary>
@@ -59,7 +70,7 @@ internal static class Links
                     {
                         // Not in a group, so no group is named after it.
                         partner = partner with { Id = JoinIdBase + depth * Frame.Variables + other, Delta = 0 };
-                        joined.SetVariable(other, partner);
+                        Set(joined, other, partner);
                     }
                     joined.SetVariable(index, endA.Join(endB) with { Id = partner.Id, Delta = partner.Delta + d });
                     return;

@@ -114,6 +114,14 @@ internal sealed class StackFrame
         if (HasRun && offset + size > _runStart && offset < _runEnd.Value.SMax) _runEnd = RegisterValue.Uninitialized;
     }
 
+    /// <summary>Whether <see cref="Replace"/> would change anything (so a shared frame need not be copied).</summary>
+    public bool Changes(Func<RegisterValue, RegisterValue> update)
+    {
+        for (int slot = 0; slot < Slots; slot++)
+            if (_bytes[slot * 8] == StackByte.Spill && update(_spills[slot]) != _spills[slot]) return true;
+        return HasRun && update(_runEnd) != _runEnd;
+    }
+
     public void Replace(Func<RegisterValue, RegisterValue> update)
     {
         for (int slot = 0; slot < Slots; slot++)

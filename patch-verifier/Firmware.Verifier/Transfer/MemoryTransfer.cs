@@ -18,7 +18,7 @@ internal static class MemoryTransfer
         {
             // A fill is a copy of the spilled value: both keep one id.
             exact = Copies.Linkable(step, spilled);
-            step.State.Frames[pointer.Region].Stack.Spill(pointer.Value.SMin + insn.Offset, exact.Value);
+            if (exact != spilled) step.State.Frames[pointer.Region].WritableStack.Spill(pointer.Value.SMin + insn.Offset, exact.Value);
         }
         var loaded = exact ?? RegisterValue.Of(Scalar.OfWidth(size));
         if (insn.AccessMode == AccessMode.MemSx && loaded.Kind == ValueKind.Scalar)
@@ -38,7 +38,7 @@ internal static class MemoryTransfer
             step.Fail($"pointer leak: r{insn.Src} ({value}) stored into {MemoryAccess.Describe(pointer)}; only whole 8-byte stack slots may hold pointers");
         step.MarkProven();
         if (pointer.Kind != ValueKind.Stack) return;
-        var frame = step.State.Frames[pointer.Region].Stack;
+        var frame = step.State.Frames[pointer.Region].WritableStack;
         long offset = pointer.Value.SMin + insn.Offset;
         if (pointer.Value.IsConst && size == 8 && offset % 8 == 0)
         {
@@ -71,7 +71,7 @@ internal static class MemoryTransfer
             step.Fail($"atomic update of {size} bytes at {MemoryAccess.Describe(pointer)}+{pointer.Value} {insn.Offset:+#;-#;+0} may be misaligned");
         step.MarkProven();
         if (pointer.Kind == ValueKind.Stack)
-            step.State.Frames[pointer.Region].Stack.WriteScalar(pointer.Value.SMin + insn.Offset,
+            step.State.Frames[pointer.Region].WritableStack.WriteScalar(pointer.Value.SMin + insn.Offset,
                 (int)(pointer.Value.SMax - pointer.Value.SMin) + size, certain: pointer.Value.IsConst);
         if (insn.Imm == AtomicOp.CmpXchg)
         {
