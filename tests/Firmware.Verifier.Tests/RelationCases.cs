@@ -64,6 +64,10 @@ public static class RelationCases
         FillLoop.Replace("LIMIT", limit.ToString()).Replace("STEP", step.ToString())
             .Replace("EXIT_EARLY", exitEarly).Replace("AFTER", after);
 
+    /// <summary>A 4-byte read at a pointer that moves STEP bytes per count of r2, until LIMIT.</summary>
+    private static string Stepped(int step, string limit) =>
+        $"r8 = r1\nr2 = 0\nr0 = 0\nloop:\nr3 = *(u32 *)(r8 + 0)\nr0 += r3\nr8 += {step}\nr2 += 1\n{limit}\nexit";
+
     public static readonly AsmCase[] All =
     [
         new("index bounded through a reloaded spill across joins", SpilledIndex(8), null),
@@ -74,6 +78,11 @@ public static class RelationCases
         new("pointer walking in step with a counter", "r8 = r1\nr2 = 0\nr0 = 0\nloop:\nr3 = *(u8 *)(r8 + 0)\nr0 += r3\nr8 += 1\nr2 += 1\nif r2 < 64 goto loop\nexit", null),
         new("pointer walking in step with a counter, one step too far", "r8 = r1\nr2 = 0\nr0 = 0\nloop:\nr3 = *(u8 *)(r8 + 0)\nr0 += r3\nr8 += 1\nr2 += 1\nif r2 <= 64 goto loop\nexit", "outside the 64-byte context"),
         new("pointer walking faster than its counter", "r8 = r1\nr2 = 0\nr0 = 0\nloop:\nr3 = *(u8 *)(r8 + 0)\nr0 += r3\nr8 += 2\nr2 += 1\nif r2 < 64 goto loop\nexit", "outside the 64-byte context"),
+        new("pointer stepping 4 bytes per count", Stepped(step: 4, limit: "if r2 < 16 goto loop"), null),
+        new("pointer stepping 4 bytes per count, one count too many", Stepped(step: 4, limit: "if r2 <= 16 goto loop"), "outside the 64-byte context"),
+        new("pointer stepping 5 bytes per count", Stepped(step: 5, limit: "if r2 < 16 goto loop"), "outside the 64-byte context"),
+        new("pointer stepping down 2 bytes per count", "r8 = r1\nr8 += 62\nr2 = 31\nr0 = 0\nloop:\nr3 = *(u16 *)(r8 + 0)\nr0 += r3\nr8 += -2\nr2 += -1\nif r2 s>= 0 goto loop\nexit", null),
+        new("pointer stepping down 2 bytes per count, one count too many", "r8 = r1\nr8 += 62\nr2 = 32\nr0 = 0\nloop:\nr3 = *(u16 *)(r8 + 0)\nr0 += r3\nr8 += -2\nr2 += -1\nif r2 s>= 0 goto loop\nexit", "outside the 64-byte context"),
         new("stack array filled by a loop", Fill(), null),
         new("stack array filled by a loop, then a scalar stored into it", Fill(after: "*(u32 *)(r10 - 20) = 7"), null),
         new("stack array filled one byte short", Fill(limit: 31), "uninitialized stack byte fp-1"),

@@ -1,16 +1,21 @@
 namespace Firmware.Verifier.Domains;
 
 /// <summary>
-/// Links after a join. Two values of a frame (registers, spilled slots, the end of a filled stack run) that differ by the same
-/// constant on both sides stay linked, even when the sides linked them differently (constants 0 and 0
-/// before a loop, copies inside it; `i` in a register and `i + 8` spilled): without this a loop head
-/// would forget that `i`, its copies and its spills move together, and a check on one would not bound
+/// Links after a join, and what a bound on one linked value says about another. A link ties values to
+/// a hidden base: value = Scale * base + Delta. Two values of a frame (registers, spilled slots, the end
+/// of a filled stack run) that keep one such relation on both sides stay linked, even when the sides
+/// linked them differently (constants 0 and 0 before a loop, copies inside it; `i` in a register and
+/// `i` spilled; a pointer stepped by 4 and its counter stepped by 1, constants on the first iteration):
+/// without this a loop head would forget that they move together, and a check on one would not bound
 /// the others.
 /// </summary>
 internal static class Links
 {
     /// <summary>Ids given by joins: this base, plus the frame's depth times <see cref="Frame.Variables"/>, plus the group's first variable.</summary>
     private const int JoinIdBase = 1 << 28;
+
+    /// <summary>Scales and deltas stay this small, so that their arithmetic never overflows.</summary>
+    private const long Limit = 1L << 40;
 
     /// <param name="a">The variables of one side (<see cref="Frame.Variable"/>), <paramref name="b"/> of the other.</param>
     public static void Relink(Frame joined, ReadOnlySpan<RegisterValue> a, ReadOnlySpan<RegisterValue> b, int depth)
@@ -21,24 +26,61 @@ internal static class Links
         for (int i = 0; i < Frame.Variables; i++)
             if (Relinkable(joined.Variable(i))) live[count++] = i;
         Span<bool> grouped = stackalloc bool[count];
+        // The group being formed: each member is Scale * base + Delta, the head first.
+        Span<long> scales = stackalloc long[count], deltas = stackalloc long[count];
         for (int f = 0; f < count; f++)
         {
             if (grouped[f]) continue;
-            int first = live[f], id = idBase + first;
-            var aFirst = a[first];
-            var bFirst = b[first];
+            int first = live[f];
+            scales[f] = 1;
+            deltas[f] = 0;
+            // The group's base: the member whose scale is 1 and delta 0 (the head, until a member steps slower).
+            int basis = f;
             bool heads = false;
             for (int o = f + 1; o < count; o++)
             {
-                int other = live[o];
-                if (grouped[o] || Difference(a[other], aFirst) is not long d || Difference(b[other], bFirst) != d) continue;
-                Set(joined, other, joined.Variable(other) with { Id = id, Delta = d });
+                int other = live[o], baseVariable = live[basis];
+                if (grouped[o]) continue;
+                if (Relation(a[other], a[baseVariable], b[other], b[baseVariable]) is var (k, c))
+                    (scales[o], deltas[o]) = (k, c);
+                else if (basis == f && Relation(a[first], a[other], b[first], b[other]) is var (k2, c2))
+                {
+                    // first = k2 * other + c2: other becomes the base, and every member so far is rescaled.
+                    if (!Rescale(scales, deltas, grouped, f, count, k2, c2)) continue;
+                    (scales[o], deltas[o]) = (1, 0);
+                    basis = o;
+                }
+                else continue;
                 grouped[o] = heads = true;
             }
+            int id = idBase + first;
             var head = joined.Variable(first);
-            if (heads) Set(joined, first, head with { Id = id, Delta = 0 });
-            else if (head.Id >= JoinIdBase) Set(joined, first, head with { Id = 0, Delta = 0 });
+            if (!heads)
+            {
+                if (head.Id >= JoinIdBase) Set(joined, first, head with { Id = 0, Delta = 0, Scale = 1 });
+                continue;
+            }
+            Set(joined, first, head with { Id = id, Scale = scales[f], Delta = deltas[f] });
+            for (int o = f + 1; o < count; o++)
+                if (grouped[o] && scales[o] != 0)
+                {
+                    Set(joined, live[o], joined.Variable(live[o]) with { Id = id, Scale = scales[o], Delta = deltas[o] });
+                    scales[o] = 0;
+                }
         }
+    }
+
+    /// <summary>Rewrites the group (head <paramref name="f"/> and its members) in terms of a new base B, where head = k * B + c.</summary>
+    private static bool Rescale(Span<long> scales, Span<long> deltas, ReadOnlySpan<bool> grouped, int f, int count, long k, long c)
+    {
+        for (int m = f; m < count; m++)
+            if ((m == f || (grouped[m] && scales[m] != 0)) && (!Fits(scales[m] * k) || !Fits(scales[m] * c + deltas[m]))) return false;
+        for (int m = f; m < count; m++)
+        {
+            if (m != f && !(grouped[m] && scales[m] != 0)) continue;
+            (scales[m], deltas[m]) = (scales[m] * k, scales[m] * c + deltas[m]);
+        }
+        return true;
     }
 
     /// <summary>Sets a variable only when it changes: setting a spill copies a stack the frame shares.</summary>
@@ -57,22 +99,22 @@ internal static class Links
     {
         int index = Frame.Variables - 1;
         ReadOnlySpan<RegisterValue> endsA = [a[index], AtLeast(a[index])], endsB = [b[index], AtLeast(b[index])];
-        for (int other = 0; other < index; other++)
+        // Linked ends first: a constant end links to any constant, which keeps no loop's progress.
+        foreach (var endA in endsA)
         {
-            var partner = joined.Variable(other);
-            if (!Relinkable(partner)) continue;
-            foreach (var endA in endsA)
+            foreach (var endB in endsB)
             {
-                foreach (var endB in endsB)
+                for (int other = 0; other < index; other++)
                 {
-                    if (Difference(endA, a[other]) is not long d || Difference(endB, b[other]) != d) continue;
+                    var partner = joined.Variable(other);
+                    if (!Relinkable(partner) || Relation(endA, a[other], endB, b[other]) is not (1, var d)) continue;
                     if (partner.Id == 0)
                     {
                         // Not in a group, so no group is named after it.
-                        partner = partner with { Id = JoinIdBase + depth * Frame.Variables + other, Delta = 0 };
+                        partner = partner with { Id = JoinIdBase + depth * Frame.Variables + other, Delta = 0, Scale = 1 };
                         Set(joined, other, partner);
                     }
-                    joined.SetVariable(index, endA.Join(endB) with { Id = partner.Id, Delta = partner.Delta + d });
+                    joined.SetVariable(index, endA.Join(endB) with { Id = partner.Id, Scale = partner.Scale, Delta = partner.Delta + d });
                     return;
                 }
             }
@@ -83,15 +125,62 @@ internal static class Links
 
     private static bool Relinkable(RegisterValue v) => v.IsLinkable && v.Id != AbstractState.BufferLengthId;
 
+    private static bool Fits(long v) => v is > -Limit and < Limit;
+
     /// <summary>
-    /// x - y when it is the same on every path this state covers. Links relate numbers: a pointer's offset
-    /// may be linked to a scalar (a pointer walking a buffer in step with its index).
+    /// (k, c) with x = k * y + c on both sides (xa, ya on one, xb, yb on the other), k at least 1: read
+    /// from a side where they share an id, or through the two points two sides of constants give.
+    /// Links relate numbers: a pointer's offset may be linked to a scalar.
     /// </summary>
-    private static long? Difference(RegisterValue x, RegisterValue y)
+    private static (long K, long C)? Relation(RegisterValue xa, RegisterValue ya, RegisterValue xb, RegisterValue yb)
     {
-        if (!x.IsLinkable || !y.IsLinkable) return null;
-        if (x.Id != 0 && x.Id == y.Id) return x.Delta - y.Delta;
-        if (x.Value.IsConst && y.Value.IsConst) return (long)(x.Value.UMin - y.Value.UMin);
-        return null;
+        if (!xa.IsLinkable || !ya.IsLinkable || !xb.IsLinkable || !yb.IsLinkable) return null;
+        var candidate = SameBase(xa, ya) ?? SameBase(xb, yb) ?? ThroughPoints(xa, ya, xb, yb);
+        return candidate is var (k, c) && Holds(xa, ya, k, c) && Holds(xb, yb, k, c) ? candidate : null;
     }
+
+    private static (long K, long C)? SameBase(RegisterValue x, RegisterValue y)
+    {
+        if (x.Id == 0 || x.Id != y.Id || x.Scale % y.Scale != 0) return null;
+        long k = x.Scale / y.Scale;
+        return k >= 1 ? (k, x.Delta - k * y.Delta) : null;
+    }
+
+    private static (long K, long C)? ThroughPoints(RegisterValue xa, RegisterValue ya, RegisterValue xb, RegisterValue yb)
+    {
+        if (Constant(xa) is not long x1 || Constant(ya) is not long y1 || Constant(xb) is not long x2 || Constant(yb) is not long y2) return null;
+        if (y1 == y2) return x1 == x2 ? (1, x1 - y1) : null;
+        long dx = x2 - x1, dy = y2 - y1;
+        if (dx % dy != 0 || dx / dy < 1 || !Fits(dx / dy)) return null;
+        return (dx / dy, x1 - dx / dy * y1);
+    }
+
+    private static bool Holds(RegisterValue x, RegisterValue y, long k, long c)
+    {
+        if (!Fits(k) || !Fits(c)) return false;
+        if (x.Id != 0 && x.Id == y.Id) return x.Scale == k * y.Scale && x.Delta == k * y.Delta + c;
+        return Constant(x) is long vx && Constant(y) is long vy && (Int128)vx == (Int128)k * vy + c;
+    }
+
+    /// <summary>A constant small enough for link arithmetic (pointer offsets and counters are).</summary>
+    private static long? Constant(RegisterValue v) => v.Value.IsConst && Fits((long)v.Value.UMin) ? (long)v.Value.UMin : null;
+
+    /// <summary>
+    /// What <paramref name="value"/>, the narrowed value of <paramref name="narrowed"/>, says about
+    /// <paramref name="linked"/> (same id): the base's range, scaled and shifted as the link says.
+    /// </summary>
+    public static Scalar Transfer(Scalar value, RegisterValue narrowed, RegisterValue linked)
+    {
+        if (narrowed.Scale == 1 && linked.Scale == 1) return value.Shift(linked.Delta - narrowed.Delta);
+        if (value.SMin <= -Limit || value.SMax >= Limit) return Scalar.Unknown;
+        // base in [ceil((min - delta) / scale), floor((max - delta) / scale)], scales being positive.
+        long lo = CeilDiv(value.SMin - narrowed.Delta, narrowed.Scale), hi = FloorDiv(value.SMax - narrowed.Delta, narrowed.Scale);
+        if (lo > hi) return Scalar.Unknown;
+        Int128 min = (Int128)linked.Scale * lo + linked.Delta, max = (Int128)linked.Scale * hi + linked.Delta;
+        return min < long.MinValue || max > long.MaxValue ? Scalar.Unknown : Scalar.Signed((long)min, (long)max);
+    }
+
+    private static long FloorDiv(long a, long b) => a / b - (a % b != 0 && (a < 0) != (b < 0) ? 1 : 0);
+
+    private static long CeilDiv(long a, long b) => -FloorDiv(-a, b);
 }

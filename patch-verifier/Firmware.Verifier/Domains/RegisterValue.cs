@@ -22,10 +22,10 @@ internal enum ValueKind : byte
 /// A register's abstract value. For pointers <see cref="Value"/> is the offset from the region's base
 /// (from the frame top for the stack). <see cref="Id"/> ties related values together: copies of one map
 /// lookup result (a null check applies to all), and for scalars and other pointers, values that differ
-/// by a known constant: this one is the linked base plus <see cref="Delta"/>, so a bounds check on
-/// `i + 1` bounds `i` too. The buffer length argument's id is <see cref="AbstractState.BufferLengthId"/>.
+/// by a known constant: this one is <see cref="Scale"/> times the linked base plus <see cref="Delta"/>, so a
+/// bounds check on `i + 1` bounds `i` too, and one on a counter bounds a pointer stepping 4 bytes per count. The buffer length argument's id is <see cref="AbstractState.BufferLengthId"/>.
 /// </summary>
-internal readonly record struct RegisterValue(ValueKind Kind, Scalar Value, int Region = 0, int Id = 0, long Delta = 0)
+internal readonly record struct RegisterValue(ValueKind Kind, Scalar Value, int Region = 0, int Id = 0, long Delta = 0, long Scale = 1)
 {
     public static readonly RegisterValue Uninitialized = new(ValueKind.Uninitialized, Scalar.Unknown);
     public static readonly RegisterValue Conflict = new(ValueKind.Conflict, Scalar.Unknown);
@@ -53,7 +53,7 @@ internal readonly record struct RegisterValue(ValueKind Kind, Scalar Value, int 
         return SameLink(other) ? this with { Value = Value.Join(other.Value) } : new(Kind, Value.Join(other.Value), Region);
     }
 
-    private bool SameLink(RegisterValue other) => Id == other.Id && Delta == other.Delta;
+    private bool SameLink(RegisterValue other) => Id == other.Id && Delta == other.Delta && Scale == other.Scale;
 
     /// <summary>Whether <see cref="Id"/> links values by constant differences (rather than naming a lookup).</summary>
     public bool IsLinkable => Kind is ValueKind.Scalar or ValueKind.Context or ValueKind.Stack or ValueKind.Buffer;

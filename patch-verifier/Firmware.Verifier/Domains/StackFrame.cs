@@ -101,7 +101,7 @@ internal sealed class StackFrame
         if (!HasRun) return;
         var end = _runEnd;
         bool atEnd = end.Id != 0
-            ? end.Id == pointer.Id && end.Delta == pointer.Delta + offset
+            ? end.Id == pointer.Id && end.Scale == pointer.Scale && end.Delta == pointer.Delta + offset
             : end.Value.IsConst && pointer.Value.IsConst && (long)end.Value.UMin == (long)pointer.Value.UMin + offset;
         if (!atEnd) return;
         var after = ScalarArithmetic.Apply(Ebpf.Isa.AluOp.Add, pointer.Value, Scalar.Const(offset + size), true, false);

@@ -44,7 +44,7 @@ internal static class AluTransfer
             return after;
         long constant = (long)operand.Value.UMin;
         if (constant is > 1 << 30 or < -(1 << 30)) return after;
-        return after with { Id = before.Id, Delta = before.Delta + (op == AluOp.Add ? constant : -constant) };
+        return after with { Id = before.Id, Scale = before.Scale, Delta = before.Delta + (op == AluOp.Add ? constant : -constant) };
     }
 
     private static RegisterValue Immediate(Instruction insn, bool is64) =>
@@ -100,7 +100,7 @@ internal static class AluTransfer
         {
             // base + linked index: the pointer's offset moves with the index, so checks on the index bound it.
             long baseOffset = (long)pointer.Value.UMin;
-            return moved with { Id = scalarRegister.Id, Delta = scalarRegister.Delta + baseOffset };
+            return moved with { Id = scalarRegister.Id, Scale = scalarRegister.Scale, Delta = scalarRegister.Delta + baseOffset };
         }
         return dst.IsPointer ? KeepLink(dst, src, op, true, moved) : moved;
     }

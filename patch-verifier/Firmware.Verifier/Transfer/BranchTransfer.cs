@@ -58,7 +58,7 @@ internal static class BranchTransfer
         if (before.Id == 0 || !before.IsLinkable) return;
         // A link holds between values of any kind (a pointer's offset moves with its index).
         state.UpdateAll(v => v.Id == before.Id && v.IsLinkable
-            ? v with { Value = v.Value.Meet(value.Shift(v.Delta - before.Delta)) ?? v.Value }
+            ? v with { Value = v.Value.Meet(Links.Transfer(value, before, v)) ?? v.Value }
             : v);
         if (before.Id == AbstractState.BufferLengthId)
             state.BufferLength = state.BufferLength.Meet(value.Shift(-before.Delta)) ?? state.BufferLength;

@@ -20,7 +20,7 @@ internal static class Copies
     {
         if (!source.IsLinkable || source.Id != 0) return source;
         int id = LinkIdBase + step.Pc;
-        step.State.UpdateAll(v => v.IsLinkable && v.Id == id ? v with { Id = 0, Delta = 0 } : v);
-        return source with { Id = id, Delta = 0 };
+        step.State.UpdateAll(v => v.IsLinkable && v.Id == id ? v with { Id = 0, Delta = 0, Scale = 1 } : v);
+        return source with { Id = id, Delta = 0, Scale = 1 };
     }
 }
