@@ -68,6 +68,14 @@ public static class RelationCases
     private static string Stepped(int step, string limit) =>
         $"r8 = r1\nr2 = 0\nr0 = 0\nloop:\nr3 = *(u32 *)(r8 + 0)\nr0 += r3\nr8 += {step}\nr2 += 1\n{limit}\nexit";
 
+    /// <summary>
+    /// p = buf + 2 * n for an input byte n in [1, MAXIMUM], then a loop reading the u16 below p while
+    /// stepping p down by 2 and n down by 1 until n is 0.
+    /// </summary>
+    private static string ShiftedWalk(int maximum) =>
+        $"r3 = *(u8 *)(r1 + 0)\nif r3 > {maximum} goto out\nif r3 == 0 goto out\nr4 = r3\nr4 <<= 1\nr5 = r1\nr5 += r4\n" +
+        "loop:\nr0 = *(u16 *)(r5 - 2)\nr5 += -2\nr3 += -1\nif r3 != 0 goto loop\nout:\nr0 = 0\nexit";
+
     public static readonly AsmCase[] All =
     [
         new("index bounded through a reloaded spill across joins", SpilledIndex(8), null),
@@ -83,6 +91,9 @@ public static class RelationCases
         new("pointer stepping 5 bytes per count", Stepped(step: 5, limit: "if r2 < 16 goto loop"), "outside the 64-byte context"),
         new("pointer stepping down 2 bytes per count", "r8 = r1\nr8 += 62\nr2 = 31\nr0 = 0\nloop:\nr3 = *(u16 *)(r8 + 0)\nr0 += r3\nr8 += -2\nr2 += -1\nif r2 s>= 0 goto loop\nexit", null),
         new("pointer stepping down 2 bytes per count, one count too many", "r8 = r1\nr8 += 62\nr2 = 32\nr0 = 0\nloop:\nr3 = *(u16 *)(r8 + 0)\nr0 += r3\nr8 += -2\nr2 += -1\nif r2 s>= 0 goto loop\nexit", "outside the 64-byte context"),
+        new("pointer from a shifted index walks down with it", ShiftedWalk(maximum: 32), null),
+        new("pointer from a shifted index walks down with it, one too far", ShiftedWalk(maximum: 33), "outside the 64-byte context"),
+        new("bound on a doubled value does not bound the value", "r3 = *(u64 *)(r1 + 0)\nr4 = r3\nr4 <<= 1\nif r4 > 10 goto out\nr1 += r3\nr0 = *(u8 *)(r1 + 0)\nexit\nout:\nr0 = 0\nexit", "unbounded offset"),
         new("stack array filled by a loop", Fill(), null),
         new("stack array filled by a loop, then a scalar stored into it", Fill(after: "*(u32 *)(r10 - 20) = 7"), null),
         new("stack array filled one byte short", Fill(limit: 31), "uninitialized stack byte fp-1"),

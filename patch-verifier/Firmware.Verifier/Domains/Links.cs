@@ -125,7 +125,7 @@ internal static class Links
 
     private static bool Relinkable(RegisterValue v) => v.IsLinkable && v.Id != AbstractState.BufferLengthId;
 
-    private static bool Fits(long v) => v is > -Limit and < Limit;
+    public static bool Fits(long v) => v is > -Limit and < Limit;
 
     /// <summary>
     /// (k, c) with x = k * y + c on both sides (xa, ya on one, xb, yb on the other), k at least 1: read
@@ -167,20 +167,17 @@ internal static class Links
 
     /// <summary>
     /// What <paramref name="value"/>, the narrowed value of <paramref name="narrowed"/>, says about
-    /// <paramref name="linked"/> (same id): the base's range, scaled and shifted as the link says.
+    /// <paramref name="linked"/> (same id). When the linked scale is m times the narrowed one, linked =
+    /// m * (narrowed - its delta) + linked delta, modulo 2^64 as the machine computes; otherwise nothing:
+    /// scaling is not injective modulo 2^64, so a bound on 4 * base says nothing sure about base.
     /// </summary>
     public static Scalar Transfer(Scalar value, RegisterValue narrowed, RegisterValue linked)
     {
-        if (narrowed.Scale == 1 && linked.Scale == 1) return value.Shift(linked.Delta - narrowed.Delta);
+        if (linked.Scale % narrowed.Scale != 0) return Scalar.Unknown;
+        long m = linked.Scale / narrowed.Scale;
+        if (m == 1) return value.Shift(linked.Delta - narrowed.Delta);
         if (value.SMin <= -Limit || value.SMax >= Limit) return Scalar.Unknown;
-        // base in [ceil((min - delta) / scale), floor((max - delta) / scale)], scales being positive.
-        long lo = CeilDiv(value.SMin - narrowed.Delta, narrowed.Scale), hi = FloorDiv(value.SMax - narrowed.Delta, narrowed.Scale);
-        if (lo > hi) return Scalar.Unknown;
-        Int128 min = (Int128)linked.Scale * lo + linked.Delta, max = (Int128)linked.Scale * hi + linked.Delta;
+        Int128 min = (Int128)m * (value.SMin - narrowed.Delta) + linked.Delta, max = (Int128)m * (value.SMax - narrowed.Delta) + linked.Delta;
         return min < long.MinValue || max > long.MaxValue ? Scalar.Unknown : Scalar.Signed((long)min, (long)max);
     }
-
-    private static long FloorDiv(long a, long b) => a / b - (a % b != 0 && (a < 0) != (b < 0) ? 1 : 0);
-
-    private static long CeilDiv(long a, long b) => -FloorDiv(-a, b);
 }

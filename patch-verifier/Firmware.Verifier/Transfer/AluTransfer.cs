@@ -37,14 +37,26 @@ internal static class AluTransfer
         step.Registers[insn.Dst] = KeepLink(dst, src, op, is64, result);
     }
 
-    /// <summary>Adding or subtracting a constant keeps a linked value linked, at a new delta.</summary>
+    /// <summary>
+    /// Adding or subtracting a constant keeps a linked value linked, at a new delta; multiplying or
+    /// shifting it left by one (not the buffer length's, whose narrowing assumes scale 1) scales its link.
+    /// </summary>
     private static RegisterValue KeepLink(RegisterValue before, RegisterValue operand, AluOp op, bool is64, RegisterValue after)
     {
-        if (!is64 || before.Id == 0 || !before.IsLinkable || !operand.Value.IsConst || op is not (AluOp.Add or AluOp.Sub))
-            return after;
+        if (!is64 || before.Id == 0 || !before.IsLinkable || !operand.Value.IsConst) return after;
         long constant = (long)operand.Value.UMin;
         if (constant is > 1 << 30 or < -(1 << 30)) return after;
-        return after with { Id = before.Id, Scale = before.Scale, Delta = before.Delta + (op == AluOp.Add ? constant : -constant) };
+        long factor = op switch
+        {
+            AluOp.Mul when constant >= 1 => constant,
+            AluOp.Lsh when constant is >= 0 and <= 20 => 1L << (int)constant,
+            _ => 0,
+        };
+        if (op is AluOp.Add or AluOp.Sub)
+            return after with { Id = before.Id, Scale = before.Scale, Delta = before.Delta + (op == AluOp.Add ? constant : -constant) };
+        if (factor == 0 || before.Id == AbstractState.BufferLengthId || !Links.Fits(before.Scale * factor) || !Links.Fits(before.Delta * factor))
+            return after;
+        return after with { Id = before.Id, Scale = before.Scale * factor, Delta = before.Delta * factor };
     }
 
     private static RegisterValue Immediate(Instruction insn, bool is64) =>

@@ -60,7 +60,7 @@ internal static class BranchTransfer
         state.UpdateAll(v => v.Id == before.Id && v.IsLinkable
             ? v with { Value = v.Value.Meet(Links.Transfer(value, before, v)) ?? v.Value }
             : v);
-        if (before.Id == AbstractState.BufferLengthId)
+        if (before.Id == AbstractState.BufferLengthId && before.Scale == 1)
             state.BufferLength = state.BufferLength.Meet(value.Shift(-before.Delta)) ?? state.BufferLength;
     }
 
