@@ -52,7 +52,7 @@ internal sealed partial class X64Compiler
         [(false, 16)] = Code.Movsx_r32_rm16,
     };
 
-    private void EmitAlu(Instruction insn)
+    protected override void EmitAlu(Instruction insn)
     {
         bool wide = insn.Class == InstructionClass.Alu64;
         var dst = Operand(insn.Dst, wide);
@@ -121,12 +121,11 @@ internal sealed partial class X64Compiler
         }
     }
 
-    private void EmitLddw(Instruction first, Instruction second)
+    protected override void EmitLoadImmediate64(int register, ulong value)
     {
-        ulong value = _instance.ResolveLddw(first, second);
-        var dst = R64(first.Dst);
+        var dst = R64(register);
         if (value <= uint.MaxValue)
-            Emit(X86.Create(Code.Mov_r32_imm32, R32(first.Dst), (uint)value));
+            Emit(X86.Create(Code.Mov_r32_imm32, R32(register), (uint)value));
         else if ((long)value is >= int.MinValue and <= int.MaxValue)
             Emit(X86.Create(Code.Mov_rm64_imm32, dst, (int)(long)value));
         else

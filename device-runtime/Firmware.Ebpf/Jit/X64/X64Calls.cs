@@ -25,36 +25,12 @@ internal sealed partial class X64Compiler
     /// <summary>r6..r9, pushed around a local call; with the padding and the return address, 48 bytes keep rsp aligned.</summary>
     private static readonly AssemblerRegister64[] LocalCallSaved = [rbx, r13, r14, r15];
 
-    private void EmitCall(int pc, Instruction insn)
-    {
-        if (insn.Source == OperandSource.X)
-            EmitHelperCall(pc, RunState.Callx, insn.Dst);
-        else if (insn.Src == (byte)CallKind.Local)
-            EmitLocalCall(pc, pc + 1 + insn.Imm);
-        else if (_analysis.InlineLookup(pc) is { } map)
-            EmitArrayLookup(pc, map);
-        else
-            EmitHelperCall(pc, HelperIndex(insn.Imm), null);
-    }
-
-    private int HelperIndex(int id)
-    {
-        if (!_helperIndex.TryGetValue(id, out int index))
-        {
-            index = _helpers.Count;
-            _helpers.Add(_instance.Helpers.Find(id)!); // ProgramInstance checked it exists
-            _helperIndex[id] = index;
-        }
-        return index;
-    }
-
     /// <summary>
     /// Through <see cref="HelperBridge"/>: <c>bridge(r1, r2, r3, r4, r5, state)</c> with the helper named in the
     /// state. Any status but Continue leaves at this call's exit site with rax = r0.
     /// </summary>
-    private void EmitHelperCall(int pc, int helperIndex, int? callxRegister)
+    protected override void EmitHelperCall(int pc, int helperIndex, int? callxRegister)
     {
-        _brief = false;
         foreach (var register in HelperCallSaved) _a.push(register);
         if (callxRegister is int id) _a.mov(__qword_ptr[State + RunState.CallxIdOffset], Reg(id));
         _a.mov(__dword_ptr[State + RunState.HelperIndexOffset], helperIndex);
@@ -70,7 +46,7 @@ internal sealed partial class X64Compiler
     /// map_lookup_elem on a known array map, as the helper computes it: the 4-byte key at r2 must be readable
     /// (a HelperFault otherwise), then r0 = index &lt; max_entries ? base + index * stride : 0, without a branch.
     /// </summary>
-    private void EmitArrayLookup(int pc, ArrayMap map)
+    protected override void EmitArrayLookup(int pc, ArrayMap map)
     {
         const int key = 2;
         EmitRegionCheck(pc, key, 0, sizeof(uint), Access.Read, FaultKind.HelperFault);
@@ -87,9 +63,8 @@ internal sealed partial class X64Compiler
     /// A fresh 512-byte frame (r10 -= 512) with r6..r9 saved on the native stack. As in the interpreter, the
     /// depth limit is checked first, and a call to an earlier instruction is then charged like a back edge.
     /// </summary>
-    private void EmitLocalCall(int pc, int target)
+    protected override void EmitLocalCall(int pc, int target)
     {
-        _brief = false;
         var frameRegister = Reg(Isa.Register.FramePointer);
         _a.cmp(__dword_ptr[State + RunState.DepthOffset], ProgramInstance.MaxCallDepth - 1);
         _a.je(ExitStub(new ExitSite(FaultKind.CallDepthExceeded, pc)));

@@ -54,41 +54,20 @@ public static class X64Jit
 /// Labels: every instruction control can enter gets one; internal labels always bind to an instruction
 /// of the same eBPF instruction, so no two labels ever share an x86 instruction.
 /// </summary>
-internal sealed partial class X64Compiler
+internal sealed partial class X64Compiler : JitCompiler
 {
-    private readonly ProgramInstance _instance;
-    private readonly Instruction[] _code;
-    private readonly ProgramAnalysis _analysis;
-    private readonly IAccessProofs _proofs;
     /// <summary>Collects instructions and labels; every branch is rel32 (see <see cref="Encode"/>).</summary>
     private readonly Assembler _a = new(64) { PreferShortBranch = false };
-    private readonly bool[] _labelled;
     private readonly Label[] _labels;
-    private readonly List<ExitSite> _sites = [];
     /// <summary>Out-of-line code, emitted after the body so the hot path falls through.</summary>
     private readonly List<Action> _cold = [];
-    private readonly List<Helper> _helpers = [];
-    private readonly Dictionary<int, int> _helperIndex = [];
-    private int _cacheSlots;
-    /// <summary>No back edge, local call or call into managed code so far (see <see cref="JitProgram.Brief"/>).</summary>
-    private bool _brief;
     private Label _faultExit, _scanRegions;
 
-    public X64Compiler(ProgramInstance instance, IAccessProofs proofs)
+    public X64Compiler(ProgramInstance instance, IAccessProofs proofs) : base(instance, proofs)
     {
-        _instance = instance;
-        _code = instance.Program.Instructions;
-        _analysis = new ProgramAnalysis(instance);
-        _proofs = proofs;
-        _brief = _code.Length <= JitProgram.BriefLength;
-        _labelled = new bool[_code.Length + 1];
-        _labels = new Label[_code.Length + 1];
-        for (int pc = 0; pc <= _code.Length; pc++)
-            _labelled[pc] = _analysis.IsTarget(pc);
-        for (int pc = 0; pc < _code.Length; pc++)
-            if (NeedsFallThroughLabel(pc)) _labelled[pc + 1] = true;
-        for (int pc = 0; pc <= _code.Length; pc++)
-            if (_labelled[pc]) _labels[pc] = _a.CreateLabel();
+        _labels = new Label[Instructions.Length + 1];
+        for (int pc = 0; pc <= Instructions.Length; pc++)
+            if (IsLabelled(pc)) _labels[pc] = _a.CreateLabel();
         _faultExit = _a.CreateLabel();
         _scanRegions = _a.CreateLabel();
     }
@@ -96,20 +75,20 @@ internal sealed partial class X64Compiler
     public JitProgram Compile()
     {
         EmitEntry();
-        for (int pc = 0; pc < _code.Length; pc++)
+        for (int pc = 0; pc < Instructions.Length; pc++)
         {
             BindLabel(pc);
             int emitted = _a.Instructions.Count;
             EmitInstruction(pc);
-            if (_labelled[pc] && _a.Instructions.Count == emitted) _a.zero_bytes(); // le64 emits nothing
-            if (_code[pc].IsLddw) pc++;
+            if (IsLabelled(pc) && _a.Instructions.Count == emitted) _a.zero_bytes(); // le64 emits nothing
+            if (Instructions[pc].IsLddw) pc++;
         }
         // A program that runs past its last instruction returns r0, as if it ended with exit.
-        BindLabel(_code.Length);
+        BindLabel(Instructions.Length);
         _a.ret();
         foreach (var emit in _cold) emit();
-        if (_cacheSlots > 0) EmitScanRegions();
-        return new JitProgram(Encode(), [.. _sites], _cacheSlots, [.. _helpers], _brief);
+        if (CacheSlots > 0) EmitScanRegions();
+        return Finish(Encode());
     }
 
     /// <summary>
@@ -137,11 +116,11 @@ internal sealed partial class X64Compiler
 
     private void BindLabel(int pc)
     {
-        if (_labelled[pc]) _a.Label(ref _labels[pc]);
+        if (IsLabelled(pc)) _a.Label(ref _labels[pc]);
     }
 
     /// <summary>The label of instruction <paramref name="pc"/>, which the constructor must have created.</summary>
-    private Label LabelOf(int pc) => _labelled[pc]
+    private Label LabelOf(int pc) => IsLabelled(pc)
         ? _labels[pc]
         : throw new InvalidOperationException($"insn {pc} is a branch target without a label");
 
@@ -178,37 +157,7 @@ internal sealed partial class X64Compiler
         _a.zero_bytes(); // body's own instruction, so instruction 0 can carry its label too
     }
 
-    private void EmitInstruction(int pc)
-    {
-        var insn = _code[pc];
-        switch (insn.Class)
-        {
-            case InstructionClass.Alu or InstructionClass.Alu64:
-                EmitAlu(insn);
-                break;
-            case InstructionClass.Ld:
-                EmitLddw(insn, _code[pc + 1]);
-                break;
-            case InstructionClass.Ldx:
-                EmitLoad(pc, insn);
-                break;
-            case InstructionClass.Stx when insn.AccessMode == AccessMode.Atomic:
-                EmitAtomic(pc, insn);
-                break;
-            case InstructionClass.St or InstructionClass.Stx:
-                EmitStore(pc, insn);
-                break;
-            case InstructionClass.Jmp when insn.JmpOp == JmpOp.Call:
-                EmitCall(pc, insn);
-                break;
-            case InstructionClass.Jmp when insn.JmpOp == JmpOp.Exit:
-                _a.ret();
-                break;
-            default:
-                EmitJump(pc, insn);
-                break;
-        }
-    }
+    protected override void EmitExit() => _a.ret();
 
     private void Emit(X86 instruction) => _a.AddInstruction(instruction);
 
@@ -216,8 +165,7 @@ internal sealed partial class X64Compiler
     private Label ExitStub(ExitSite site)
     {
         var stub = _a.CreateLabel();
-        int index = _sites.Count;
-        _sites.Add(site);
+        int index = AddExitSite(site);
         _cold.Add(() =>
         {
             _a.Label(ref stub);

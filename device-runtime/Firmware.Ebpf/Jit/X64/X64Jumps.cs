@@ -57,9 +57,8 @@ internal sealed partial class X64Compiler
         [ConditionCode.ge] = ConditionCode.l, [ConditionCode.l] = ConditionCode.ge,
     };
 
-    private void EmitJump(int pc, Instruction insn)
+    protected override void EmitJump(int pc, Instruction insn, int target)
     {
-        int target = ProgramAnalysis.JumpTarget(insn, pc)!.Value;
         if (insn.JmpOp == JmpOp.Ja)
         {
             if (target <= pc) ChargeBackEdge(pc, target);
@@ -76,14 +75,6 @@ internal sealed partial class X64Compiler
         Branches[Negations[condition]](_a, LabelOf(pc + 1));
         ChargeBackEdge(pc, target);
         _a.jmp(LabelOf(target));
-    }
-
-    /// <summary>A conditional back edge falls through by jumping to the next instruction, which needs a label.</summary>
-    private bool NeedsFallThroughLabel(int pc)
-    {
-        var insn = _code[pc];
-        return Opcode.IsJump(insn.Opcode) && insn.JmpOp is not (JmpOp.Ja or JmpOp.Call or JmpOp.Exit)
-            && ProgramAnalysis.JumpTarget(insn, pc) <= pc;
     }
 
     /// <summary>cmp or test of dst with the immediate (sign-extended to 64 bits) or the source register.</summary>
@@ -103,8 +94,7 @@ internal sealed partial class X64Compiler
 
     private void ChargeBackEdge(int pc, int target)
     {
-        _brief = false;
-        _a.sub(Budget, pc + 1 - target);
+        _a.sub(Budget, BackEdgeCost(pc, target));
         _a.js(ExitStub(new ExitSite(FaultKind.BudgetExceeded, pc)));
     }
 }

@@ -21,9 +21,7 @@ namespace Firmware.Ebpf.Jit.X64;
 /// miss (cold): r11 = base + off; ecx = limit offset; call scan_regions
 ///              jnc fault (exit site, r11 = address); [slot] = rcx; jmp resume
 /// </code>
-/// No check is emitted for accesses the proofs cover, nor for r10 + off within one frame: the decoder
-/// rejects every write to r10, so r10 is always StackTop - 512 * depth with depth &lt; 8, and
-/// -512 &lt;= off, off + size &lt;= 0 stays inside the stack.
+/// No check is emitted where <see cref="JitCompiler.NeedsRegionCheck"/> says none is needed.
 /// </summary>
 internal sealed partial class X64Compiler
 {
@@ -33,7 +31,7 @@ internal sealed partial class X64Compiler
     private static readonly Code[] RegisterStores = [Code.Mov_rm8_r8, Code.Mov_rm16_r16, Code.Mov_rm32_r32, Code.Mov_rm64_r64];
     private static readonly Code[] ImmediateStores = [Code.Mov_rm8_imm8, Code.Mov_rm16_imm16, Code.Mov_rm32_imm32, Code.Mov_rm64_imm32];
 
-    private void EmitLoad(int pc, Instruction insn)
+    protected override void EmitLoad(int pc, Instruction insn)
     {
         int size = Opcode.Bytes(insn.AccessSize), log = BitOperations.Log2((uint)size);
         EmitRegionCheck(pc, insn.Src, insn.Offset, size, Access.Read, FaultKind.InvalidRead);
@@ -44,7 +42,7 @@ internal sealed partial class X64Compiler
             Emit(X86.Create(Loads[log], size == 8 ? R64(insn.Dst) : R32(insn.Dst), source));
     }
 
-    private void EmitStore(int pc, Instruction insn)
+    protected override void EmitStore(int pc, Instruction insn)
     {
         int size = Opcode.Bytes(insn.AccessSize), log = BitOperations.Log2((uint)size);
         EmitRegionCheck(pc, insn.Dst, insn.Offset, size, Access.Write, FaultKind.InvalidWrite);
@@ -59,7 +57,7 @@ internal sealed partial class X64Compiler
     /// STX|ATOMIC: the region needs read and write rights (an InvalidWrite otherwise), then the address must be
     /// aligned; the operation goes through [r11]. Fetch results of 32-bit forms are zero-extended.
     /// </summary>
-    private void EmitAtomic(int pc, Instruction insn)
+    protected override void EmitAtomic(int pc, Instruction insn)
     {
         int size = insn.AccessSize == AccessSize.DW ? 8 : 4;
         bool wide = size == 8;
@@ -140,9 +138,9 @@ internal sealed partial class X64Compiler
     /// <summary>Checks [base + off, + size) against the run's regions for <paramref name="access"/>; see the class comment.</summary>
     private void EmitRegionCheck(int pc, int baseRegister, short offset, int size, Access access, FaultKind kind)
     {
-        if (_proofs.IsProvenSafe(pc) || InOneFrame(baseRegister, offset, size)) return;
+        if (!NeedsRegionCheck(pc, baseRegister, offset, size)) return;
         var address = __[Reg(baseRegister) + offset];
-        int slot = RunState.CacheOffset(_cacheSlots++);
+        int slot = NewCacheSlot();
         int limit = RegionEntry.LimitOffset(access, size);
         var miss = _a.CreateLabel();
         var resume = _a.CreateLabel();
@@ -164,10 +162,6 @@ internal sealed partial class X64Compiler
             _a.jmp(resume);
         });
     }
-
-    private bool InOneFrame(int baseRegister, short offset, int size) =>
-        baseRegister == Isa.Register.FramePointer
-        && offset >= -ProgramInstance.StackFrameSize && offset + size <= 0;
 
     /// <summary>
     /// scan_regions: in r11 = address, rcx = limit offset; out CF = 1 and rcx = the admitting entry, or CF = 0.
