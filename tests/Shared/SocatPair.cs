@@ -9,7 +9,7 @@ namespace Firmware.Testing;
 /// </summary>
 public sealed class SocatPair : IDisposable
 {
-    private readonly Process _process;
+    private Process? _process;
     private readonly string _directory;
 
     private SocatPair(Process process, string directory)
@@ -22,9 +22,23 @@ public sealed class SocatPair : IDisposable
 
     public string B => Path.Combine(_directory, "ttyB");
 
-    public static SocatPair Start() => Start(Directory.CreateTempSubdirectory("socat").FullName);
+    public static SocatPair Start()
+    {
+        string directory = Directory.CreateTempSubdirectory("socat").FullName;
+        return new SocatPair(Launch(directory), directory);
+    }
 
-    private static SocatPair Start(string directory)
+    /// <summary>
+    /// Kills this socat and starts a fresh one on the same links, as a cable pulled and plugged back in:
+    /// ports open on the old ptys fail, and the links lead to new ones once this returns.
+    /// </summary>
+    public void Replug()
+    {
+        Kill();
+        _process = Launch(_directory);
+    }
+
+    private static Process Launch(string directory)
     {
         var info = new ProcessStartInfo("socat") { RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in (string[])["-d", "-d", $"pty,raw,echo=0,link={directory}/ttyA", $"pty,raw,echo=0,link={directory}/ttyB"])
@@ -45,29 +59,35 @@ public sealed class SocatPair : IDisposable
         };
         process.Start();
         process.BeginErrorReadLine();
-        var pair = new SocatPair(process, directory);
         try
         {
             ready.Task.Wait(TimeSpan.FromSeconds(10));
             if (!ready.Task.IsCompleted)
                 throw new TimeoutException("socat did not report its ptys within 10 s");
-            return pair;
+            return process;
         }
         catch
         {
-            pair.Kill();
+            Kill(process);
             throw;
         }
     }
 
     private void Kill()
     {
-        if (!_process.HasExited)
+        if (_process is not null)
+            Kill(_process);
+        _process = null;
+    }
+
+    private static void Kill(Process process)
+    {
+        if (!process.HasExited)
         {
-            _process.Kill();
-            _process.WaitForExit();
+            process.Kill();
+            process.WaitForExit();
         }
-        _process.Dispose();
+        process.Dispose();
     }
 
     public void Dispose()

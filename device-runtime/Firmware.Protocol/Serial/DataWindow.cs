@@ -4,8 +4,9 @@ namespace Firmware.Protocol.Serial;
 /// Go-back-N over Data frames: up to <see cref="UploaderOptions.Window"/> frames in flight, each answered by
 /// an Ack with the device's next expected offset. An Ack below the end of the frame it answers means the
 /// device saw a gap (an earlier frame was lost) and everything from the acknowledged offset is sent again;
-/// so is everything in flight when no answer comes within the frame timeout. The device needs one buffer
-/// and one counter for this: it stores only in-order bytes.
+/// so is everything in flight when no answer comes within the frame timeout. A late Ack still moves the
+/// acknowledged offset (Acks are cumulative), so a slow device is not mistaken for a dead one. The device
+/// needs one buffer and one counter for this: it stores only in-order bytes.
 /// </summary>
 internal sealed class DataWindow(SerialLink link, uint uploadId, byte[] package, int chunk, UploaderOptions options, Action<long> progress)
 {
@@ -46,34 +47,37 @@ internal sealed class DataWindow(SerialLink link, uint uploadId, byte[] package,
             }
             var (reply, replySequence) = got;
             int answered = _inFlight.FindIndex(f => f.Sequence == replySequence);
-            if (answered < 0 || reply is UploadAck a && a.UploadId != uploadId || reply is UploadStatus s && s.UploadId != uploadId)
-            {
-                link.Stats.StaleFrame();
-                continue;
-            }
-            if (reply is UploadStatus status)
+            if (reply is UploadStatus status && status.UploadId == uploadId && answered >= 0)
                 return status;
-            if (reply is not UploadAck ack)
+            if (reply is not UploadAck ack || ack.UploadId != uploadId)
             {
                 link.Stats.StaleFrame();
                 continue;
             }
-            var frame = _inFlight[answered];
-            // Replies come in order, so frames before the answered one were either answered or lost.
-            _inFlight.RemoveRange(0, answered + 1);
-            deadline = DateTime.UtcNow + options.FrameTimeout;
+            // Acks are cumulative: even a late one, whose frame was already given up on, says what the device holds.
             if (ack.NextOffset > acked)
             {
                 acked = Math.Min(ack.NextOffset, total);
                 fruitless = 0;
+                deadline = DateTime.UtcNow + options.FrameTimeout;
                 progress(acked);
             }
-            if (ack.NextOffset < frame.End)
+            if (answered < 0)
+                link.Stats.StaleFrame();
+            else
             {
-                if (++fruitless == options.Attempts)
-                    throw new LinkException($"device keeps reporting a gap at offset {acked} of {total}");
-                next = GoBack(acked);
+                var frame = _inFlight[answered];
+                // Replies come in order, so frames before the answered one were either answered or lost.
+                _inFlight.RemoveRange(0, answered + 1);
+                deadline = DateTime.UtcNow + options.FrameTimeout;
+                if (ack.NextOffset < frame.End)
+                {
+                    if (++fruitless == options.Attempts)
+                        throw new LinkException($"device keeps reporting a gap at offset {acked} of {total}");
+                    next = GoBack(acked);
+                }
             }
+            _inFlight.RemoveAll(f => f.End <= acked);
             next = Math.Max(next, acked);
         }
         return null;

@@ -16,6 +16,9 @@ public sealed class SerialLink : IAsyncDisposable
     private readonly Stream _stream;
     private readonly Channel<Frame> _received;
     private readonly CancellationTokenSource _stop = new();
+    /// <summary>Cancelled when the reader ends: a serial port that failed may never complete a write.</summary>
+    private readonly CancellationTokenSource _broken = new();
+    private LinkException? _failure;
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly Task _reader;
     private int _sequence;
@@ -38,20 +41,28 @@ public sealed class SerialLink : IAsyncDisposable
     public async Task SendAsync(Frame frame, CancellationToken cancellationToken)
     {
         byte[] wire = FrameCodec.Encode(frame);
-        await _writing.WaitAsync(cancellationToken);
+        using var write = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _broken.Token);
         try
         {
-            await _stream.WriteAsync(wire, cancellationToken);
-            await _stream.FlushAsync(cancellationToken);
-            Stats.Sent();
+            await _writing.WaitAsync(write.Token);
+            try
+            {
+                await _stream.WriteAsync(wire, write.Token);
+                await _stream.FlushAsync(write.Token);
+                Stats.Sent();
+            }
+            finally
+            {
+                _writing.Release();
+            }
+        }
+        catch (OperationCanceledException) when (_broken.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new LinkException($"connection lost ({_failure!.Message})", _failure);
         }
         catch (Exception e) when (IsConnectionFailure(e))
         {
             throw new LinkException($"cannot send: {e.Message}", e);
-        }
-        finally
-        {
-            _writing.Release();
         }
     }
 
@@ -126,6 +137,7 @@ public sealed class SerialLink : IAsyncDisposable
         _stop.Cancel();
         await _reader;
         _stop.Dispose();
+        _broken.Dispose();
         _writing.Dispose();
     }
 
@@ -155,6 +167,8 @@ public sealed class SerialLink : IAsyncDisposable
         {
             failure = new LinkException($"cannot receive: {e.Message}", e);
         }
+        _failure = failure;
+        _broken.Cancel();
         _received.Writer.TryComplete(failure);
     }
 

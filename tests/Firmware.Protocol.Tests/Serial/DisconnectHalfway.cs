@@ -3,12 +3,13 @@ using Firmware.Protocol.Serial;
 namespace Firmware.Protocol.Tests.Serial;
 
 /// <summary>
-/// An uploader's progress sink that pulls the cable once half the package is acknowledged: it closes the
-/// connection the uploader is using (from the uploader's own thread, at an exact point) and records
-/// where the upload stood and where it resumed after the reconnect.
+/// An uploader's progress sink that pulls the cable once half the package is acknowledged (on the
+/// uploader's own thread, at an exact point) and records where the upload stood and where it resumed
+/// after the reconnect. By default pulling closes the connection the uploader is using.
 /// </summary>
-internal sealed class DisconnectHalfway : IProgress<UploadProgress>
+internal sealed class DisconnectHalfway(Action<Stream>? pull = null) : IProgress<UploadProgress>
 {
+    private readonly Action<Stream> _pull = pull ?? (stream => stream.Dispose());
     private Stream? _current;
 
     public long AckedAtDisconnect { get; private set; } = -1;
@@ -23,7 +24,7 @@ internal sealed class DisconnectHalfway : IProgress<UploadProgress>
         if (AckedAtDisconnect < 0 && value.Fraction >= 0.5)
         {
             AckedAtDisconnect = value.AckedBytes;
-            _current!.Dispose();
+            _pull(_current!);
         }
         if (value.Reconnects == 1 && ResumedFrom < 0)
             ResumedFrom = value.AckedBytes;
