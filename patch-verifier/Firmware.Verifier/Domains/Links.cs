@@ -135,8 +135,10 @@ internal static class Links
     private static (long K, long C)? Relation(RegisterValue xa, RegisterValue ya, RegisterValue xb, RegisterValue yb)
     {
         if (!xa.IsLinkable || !ya.IsLinkable || !xb.IsLinkable || !yb.IsLinkable) return null;
-        var candidate = SameBase(xa, ya) ?? SameBase(xb, yb) ?? ThroughPoints(xa, ya, xb, yb);
-        return candidate is var (k, c) && Holds(xa, ya, k, c) && Holds(xb, yb, k, c) ? candidate : null;
+        // Each side's own link, or the line through two constant points; the first that holds on both sides.
+        foreach (var candidate in (ReadOnlySpan<(long, long)?>)[SameBase(xa, ya), SameBase(xb, yb), ThroughPoints(xa, ya, xb, yb)])
+            if (candidate is var (k, c) && Holds(xa, ya, k, c) && Holds(xb, yb, k, c)) return candidate;
+        return null;
     }
 
     private static (long K, long C)? SameBase(RegisterValue x, RegisterValue y)
@@ -158,7 +160,7 @@ internal static class Links
     private static bool Holds(RegisterValue x, RegisterValue y, long k, long c)
     {
         if (!Fits(k) || !Fits(c)) return false;
-        if (x.Id != 0 && x.Id == y.Id) return x.Scale == k * y.Scale && x.Delta == k * y.Delta + c;
+        if (x.Id != 0 && x.Id == y.Id && x.Scale == k * y.Scale && x.Delta == k * y.Delta + c) return true;
         return Constant(x) is long vx && Constant(y) is long vy && (Int128)vx == (Int128)k * vy + c;
     }
 
