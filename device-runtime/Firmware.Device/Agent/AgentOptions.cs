@@ -7,6 +7,8 @@ namespace Firmware.Device.Agent;
 /// One device: its id, its board (and the directory board.json came from, which firmware sources are
 /// relative to), where it keeps its state, and the keys whose packages it accepts.
 /// <paramref name="StoreStep"/> is a test seam: called after each durable step of a store change.
+/// <paramref name="FirmwareCache"/>: where the firmware library is built once for many simulated
+/// devices; each device then loads its own copy (an independent firmware instance).
 /// </summary>
 public sealed record AgentOptions(
     string Id,
@@ -14,4 +16,5 @@ public sealed record AgentOptions(
     string BoardDirectory,
     string StateDirectory,
     IReadOnlyList<TrustedKey> TrustedKeys,
-    Action<string>? StoreStep = null);
+    Action<string>? StoreStep = null,
+    string? FirmwareCache = null);

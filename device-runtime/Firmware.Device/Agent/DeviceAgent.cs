@@ -6,6 +6,7 @@ using Firmware.Ebpf.Engine;
 using Firmware.Ebpf.Memory;
 using Firmware.Ebpf.Programs;
 using Firmware.Protocol.Boards;
+using Firmware.Protocol.Fleet;
 using Firmware.Protocol.Packages;
 using Firmware.Verifier.Boards;
 
@@ -52,9 +53,14 @@ public sealed class DeviceAgent
     {
         if (options.Board.FirmwareSources.Count == 0)
             throw new FirmwareException($"board '{options.Board.Name}' names no firmware_sources to host");
-        string library = Path.Combine(options.StateDirectory, "firmware", $"lib{options.Board.Name}.so");
+        string name = $"lib{options.Board.Name}.so";
+        string library = Path.Combine(options.StateDirectory, "firmware", name);
         Directory.CreateDirectory(Path.GetDirectoryName(library)!);
-        FirmwareLibrary.Build([.. options.Board.FirmwareSources.Select(s => Path.GetFullPath(Path.Combine(options.BoardDirectory, s)))], library);
+        string built = options.FirmwareCache is null ? library : Path.Combine(options.FirmwareCache, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(built)!);
+        FirmwareLibrary.Build([.. options.Board.FirmwareSources.Select(s => Path.GetFullPath(Path.Combine(options.BoardDirectory, s)))], built);
+        if (built != library && (!File.Exists(library) || File.GetLastWriteTimeUtc(library) < File.GetLastWriteTimeUtc(built)))
+            File.Copy(built, library, overwrite: true);
         var agent = new DeviceAgent(options, FirmwareLibrary.Load(library));
         agent.Reapply();
         return agent;
@@ -117,6 +123,14 @@ public sealed class DeviceAgent
             }).ToList();
             return new DeviceStatus(Id, Board.Name, Convert.ToHexStringLower(Firmware.BuildId), reports, Gateway.Counters());
         }
+    }
+
+    /// <summary>The status the device publishes to its fleet.</summary>
+    public DeviceReport Report()
+    {
+        var status = Status();
+        return new DeviceReport(status.Id, status.Board, status.FirmwareBuildId, [.. status.Patches.Select(p =>
+            new PatchStateReport(p.Hook, p.Sequence, p.Kind, p.State.ToString().ToLowerInvariant(), p.Statistics.Runs, p.Statistics.Faults, p.Statistics.BudgetHits))]);
     }
 
     /// <summary>Marks <paramref name="current"/> with <paramref name="newState"/> and attaches the latest superseded patch before it, if any.</summary>

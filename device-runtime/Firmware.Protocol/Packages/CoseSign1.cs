@@ -44,6 +44,19 @@ internal sealed record CoseSign1(byte[] ProtectedHeader, int Algorithm, byte[] K
 
     public byte[] ToBeSigned() => ToBeSigned(ProtectedHeader, Payload);
 
+    /// <summary>Why the signature is not acceptable from <paramref name="trustedKeys"/>, or null when one of them signed it.</summary>
+    public string? Untrusted(IReadOnlyList<TrustedKey> trustedKeys)
+    {
+        if (Algorithm != CoseAlgorithm.ES256)
+            return $"unsupported signature algorithm {Algorithm} (this device verifies ES256, {CoseAlgorithm.ES256})";
+        var key = trustedKeys.FirstOrDefault(k => k.KeyId.AsSpan().SequenceEqual(KeyId));
+        if (key is null)
+            return $"signed by key {Convert.ToHexStringLower(KeyId)}, which is not trusted";
+        return key.Verify(ToBeSigned(), Signature)
+            ? null
+            : $"signature does not verify with trusted key {Convert.ToHexStringLower(key.KeyId)}";
+    }
+
     private static byte[] ToBeSigned(byte[] protectedHeader, byte[] payload)
     {
         var writer = new CborWriter(CborConformanceMode.Canonical);

@@ -47,18 +47,8 @@ public static class PackageReader
         return (cose, program);
     }
 
-    private static PackageCheck? CheckSignature(CoseSign1 cose, IReadOnlyList<TrustedKey>? trustedKeys)
-    {
-        if (trustedKeys is null) return null;
-        if (cose.Algorithm != CoseAlgorithm.ES256)
-            return PackageCheck.Fail(PackageError.Signature, $"unsupported signature algorithm {cose.Algorithm} (this device verifies ES256, {CoseAlgorithm.ES256})");
-        var key = trustedKeys.FirstOrDefault(k => k.KeyId.AsSpan().SequenceEqual(cose.KeyId));
-        if (key is null)
-            return PackageCheck.Fail(PackageError.Signature, $"signed by key {Convert.ToHexStringLower(cose.KeyId)}, which is not trusted");
-        return key.Verify(cose.ToBeSigned(), cose.Signature)
-            ? null
-            : PackageCheck.Fail(PackageError.Signature, $"signature does not verify with trusted key {Convert.ToHexStringLower(key.KeyId)}");
-    }
+    private static PackageCheck? CheckSignature(CoseSign1 cose, IReadOnlyList<TrustedKey>? trustedKeys) =>
+        trustedKeys is not null && cose.Untrusted(trustedKeys) is { } reason ? PackageCheck.Fail(PackageError.Signature, reason) : null;
 
     private static PackageCheck? CheckTarget(PackageManifest manifest, PackagePolicy policy)
     {

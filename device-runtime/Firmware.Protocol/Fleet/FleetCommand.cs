@@ -1,0 +1,109 @@
+using System.Formats.Cbor;
+using Firmware.Protocol.Packages;
+using static Firmware.Protocol.Packages.CborFields;
+
+namespace Firmware.Protocol.Fleet;
+
+public enum CommandAction
+{
+    Install,
+    Remove,
+    Rollback,
+}
+
+/// <summary>
+/// A command for one device, signed by a key the device trusts (COSE_Sign1 over a canonical CBOR map,
+/// the same envelope as packages). <see cref="Id"/> is a random 128-bit nonce: a device acts on each id
+/// at most once, so a replayed command is refused. Binding the device id stops a command signed for one
+/// device from being replayed to another.
+/// <code>
+/// {1: id (bstr 16), 2: device (tstr), 3: action ("install" | "remove" | "rollback"), 4: hook (tstr), 5: package (bstr, install only)}
+/// </code>
+/// </summary>
+public sealed record FleetCommand(byte[] Id, string Device, CommandAction Action, string Hook, byte[]? Package)
+{
+    public const int IdBytes = 16;
+
+    public static FleetCommand Install(string device, string hook, byte[] package) => new(NewId(), device, CommandAction.Install, hook, package);
+
+    public static FleetCommand Remove(string device, string hook) => new(NewId(), device, CommandAction.Remove, hook, null);
+
+    public static FleetCommand Rollback(string device, string hook) => new(NewId(), device, CommandAction.Rollback, hook, null);
+
+    public string IdHex => Convert.ToHexStringLower(Id);
+
+    public byte[] Sign(SigningKey key)
+    {
+        var payload = new CborWriter(CborConformanceMode.Canonical);
+        payload.WriteStartMap(Package is null ? 4 : 5);
+        payload.WriteInt32(1); payload.WriteByteString(Id);
+        payload.WriteInt32(2); payload.WriteTextString(Device);
+        payload.WriteInt32(3); payload.WriteTextString(Action.ToString().ToLowerInvariant());
+        payload.WriteInt32(4); payload.WriteTextString(Hook);
+        if (Package is not null) { payload.WriteInt32(5); payload.WriteByteString(Package); }
+        payload.WriteEndMap();
+        var writer = new CborWriter(CborConformanceMode.Canonical);
+        CoseSign1.Write(writer, payload.Encode(), key);
+        return writer.Encode();
+    }
+
+    /// <summary>
+    /// Reads a signed command and checks it is for <paramref name="device"/> and signed by one of
+    /// <paramref name="trustedKeys"/>. Never throws for bad input: the reason says what is wrong.
+    /// </summary>
+    public static CommandCheck Verify(byte[] signed, IReadOnlyList<TrustedKey> trustedKeys, string device)
+    {
+        FleetCommand command;
+        try
+        {
+            var reader = new CborReader(signed, CborConformanceMode.Canonical);
+            var cose = CoseSign1.Read(reader);
+            if (reader.BytesRemaining != 0) return CommandCheck.Refused("command: bytes after the end");
+            if (cose.Untrusted(trustedKeys) is { } reason) return CommandCheck.Refused(reason);
+            command = Parse(cose.Payload);
+        }
+        catch (Exception e) when (e is PackageFormatException or CborContentException or InvalidOperationException or FormatException)
+        {
+            return CommandCheck.Refused($"malformed command: {e.Message}");
+        }
+        return command.Device == device
+            ? new CommandCheck(command, "")
+            : CommandCheck.Refused($"command {command.IdHex} is for device '{command.Device}', this is '{device}'");
+    }
+
+    private static FleetCommand Parse(byte[] payload)
+    {
+        var reader = new CborReader(payload, CborConformanceMode.Canonical);
+        int entries = StartMap(reader, 5, "command");
+        if (entries < 4) throw new PackageFormatException("command: expected 4 or 5 fields");
+        Key(reader, 0, "command");
+        byte[] id = Bytes(reader, IdBytes, "command id");
+        if (id.Length != IdBytes) throw new PackageFormatException($"command id: {IdBytes} bytes expected");
+        Key(reader, 1, "command");
+        string device = Text(reader, 64, "command device");
+        Key(reader, 2, "command");
+        string actionName = Text(reader, 16, "command action");
+        var action = Enum.GetValues<CommandAction>().Cast<CommandAction?>().FirstOrDefault(a => a.ToString()!.Equals(actionName, StringComparison.OrdinalIgnoreCase))
+            ?? throw new PackageFormatException($"command action: unknown '{actionName}'");
+        Key(reader, 3, "command");
+        string hook = Text(reader, 64, "command hook");
+        byte[]? package = null;
+        if (entries == 5)
+        {
+            Key(reader, 4, "command");
+            package = Bytes(reader, PackageLimits.MaxPackageBytes, "command package");
+        }
+        reader.ReadEndMap();
+        if ((action == CommandAction.Install) != (package is not null))
+            throw new PackageFormatException("command: install carries a package, and only install does");
+        return new FleetCommand(id, device, action, hook, package);
+    }
+
+    private static byte[] NewId() => System.Security.Cryptography.RandomNumberGenerator.GetBytes(IdBytes);
+}
+
+/// <summary>A verified command, or the reason it was refused.</summary>
+public sealed record CommandCheck(FleetCommand? Command, string Reason)
+{
+    public static CommandCheck Refused(string reason) => new(null, reason);
+}

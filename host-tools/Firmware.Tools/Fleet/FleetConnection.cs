@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using Firmware.Protocol.Fleet;
+using Firmware.Protocol.Packages;
+using MQTTnet;
+
+namespace Firmware.Tools.Fleet;
+
+/// <summary>What the host knows of one device: its retained status and presence.</summary>
+public sealed record DeviceView(string Id, DeviceReport? Report, bool Online);
+
+/// <summary>
+/// The host's side of the fleet protocol (docs/fleet-protocol.md): sees every device's retained status
+/// and presence, sends signed commands (chunked), and delivers the devices' results as they arrive.
+/// </summary>
+public sealed class FleetConnection : IAsyncDisposable
+{
+    private readonly IMqttClient _client;
+    private readonly ConcurrentDictionary<string, DeviceReport> _reports = new();
+    private readonly ConcurrentDictionary<string, bool> _online = new();
+
+    private FleetConnection(IMqttClient client) => _client = client;
+
+    /// <summary>Every result a device publishes, refusals of unverifiable commands included.</summary>
+    public event Action<JobResult>? Results;
+
+    /// <summary>Every status a device publishes.</summary>
+    public event Action<DeviceReport>? Reports;
+
+    public static async Task<FleetConnection> ConnectAsync(BrokerAddress broker, CancellationToken cancellationToken)
+    {
+        var client = new MqttClientFactory().CreateMqttClient();
+        var connection = new FleetConnection(client);
+        client.ApplicationMessageReceivedAsync += e => { connection.OnMessage(e.ApplicationMessage); return Task.CompletedTask; };
+        string id = "fwctl-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+        await client.ConnectAsync(FleetMqtt.Options(broker, id, persistentSession: false).Build(), cancellationToken);
+        var subscribe = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(FleetTopics.AllStatus, MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(FleetTopics.AllPresence, MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(FleetTopics.AllResults, MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+        await client.SubscribeAsync(subscribe, cancellationToken);
+        return connection;
+    }
+
+    /// <summary>
+    /// The devices known so far. Retained statuses arrive right after subscribing; waits until none has
+    /// arrived for <paramref name="settle"/> (or <paramref name="max"/> passed), then answers.
+    /// </summary>
+    public async Task<IReadOnlyList<DeviceView>> DevicesAsync(TimeSpan settle, TimeSpan max, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + max;
+        int count = -1;
+        while (DateTime.UtcNow < deadline && count != _reports.Count + _online.Count)
+        {
+            count = _reports.Count + _online.Count;
+            await Task.Delay(settle, cancellationToken);
+        }
+        return Devices;
+    }
+
+    public IReadOnlyList<DeviceView> Devices => [.. _reports.Keys.Union(_online.Keys).Order(StringComparer.Ordinal)
+        .Select(id => new DeviceView(id, _reports.GetValueOrDefault(id), _online.GetValueOrDefault(id)))];
+
+    public async Task SendAsync(FleetCommand command, SigningKey key, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in CommandChunks.Split(command.Sign(key)))
+            await _client.PublishAsync(FleetMqtt.Message(FleetTopics.Jobs(command.Device), chunk), cancellationToken);
+    }
+
+    private void OnMessage(MqttApplicationMessage message)
+    {
+        string? device = FleetTopics.DeviceOf(message.Topic);
+        if (device is null) return;
+        byte[] payload = FleetMqtt.Payload(message);
+        if (message.Topic == FleetTopics.Presence(device))
+            _online[device] = payload.AsSpan().SequenceEqual("online"u8);
+        else if (message.Topic == FleetTopics.Status(device) && FleetJson.Decode<DeviceReport>(payload) is { } report && report.Device == device)
+        {
+            _reports[device] = report;
+            Reports?.Invoke(report);
+        }
+        else if (message.Topic == FleetTopics.Results(device) && FleetJson.Decode<JobResult>(payload) is { } result && result.Device == device)
+            Results?.Invoke(result);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client.IsConnected) await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
+        _client.Dispose();
+    }
+}
