@@ -32,7 +32,7 @@ public sealed class LinkStats
 
     internal void Sent() => Interlocked.Increment(ref _sent);
     internal void Received() => Interlocked.Increment(ref _received);
-    internal void Retransmitted(int frames = 1) => Interlocked.Add(ref _retransmissions, frames);
+    internal void Retransmitted() => Interlocked.Increment(ref _retransmissions);
     internal void StaleFrame() => Interlocked.Increment(ref _stale);
     internal void Duplicate() => Interlocked.Increment(ref _duplicates);
     internal void MalformedFrame() => Interlocked.Increment(ref _malformed);

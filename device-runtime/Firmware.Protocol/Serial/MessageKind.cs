@@ -19,6 +19,4 @@ public enum MessageKind : byte
 public static class MessageKinds
 {
     public static bool IsKnown(byte kind) => Enum.IsDefined((MessageKind)kind);
-
-    public static bool IsReply(this MessageKind kind) => ((byte)kind & 0x80) != 0;
 }

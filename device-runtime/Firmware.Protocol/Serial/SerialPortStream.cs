@@ -36,8 +36,6 @@ public sealed class SerialPortStream : Stream
         }
     }
 
-    public string PortName => _port.PortName;
-
     public override bool CanRead => true;
     public override bool CanWrite => true;
     public override bool CanSeek => false;

@@ -18,9 +18,3 @@ public enum StatusCode : byte
     /// <summary>A request the device cannot act on (a Data frame past the announced size, a zero-byte upload).</summary>
     BadRequest = 6,
 }
-
-public static class StatusCodes
-{
-    /// <summary>Whether the code ends the upload (the device stores it and repeats it for a re-sent Commit).</summary>
-    public static bool IsFinal(this StatusCode code) => code is StatusCode.Applied or StatusCode.Rejected or StatusCode.DigestMismatch;
-}
