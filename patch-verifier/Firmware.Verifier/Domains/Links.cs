@@ -135,6 +135,9 @@ internal static class Links
     private static (long K, long C)? Relation(RegisterValue xa, RegisterValue ya, RegisterValue xb, RegisterValue yb)
     {
         if (!xa.IsLinkable || !ya.IsLinkable || !xb.IsLinkable || !yb.IsLinkable) return null;
+        // Most pairs are neither linked nor constants on both sides: no relation, decided cheaply.
+        bool linkedA = xa.Id != 0 && xa.Id == ya.Id, linkedB = xb.Id != 0 && xb.Id == yb.Id;
+        if (!linkedA && !linkedB && !(xa.Value.IsConst && ya.Value.IsConst && xb.Value.IsConst && yb.Value.IsConst)) return null;
         // Each side's own link, or the line through two constant points; the first that holds on both sides.
         foreach (var candidate in (ReadOnlySpan<(long, long)?>)[SameBase(xa, ya), SameBase(xb, yb), ThroughPoints(xa, ya, xb, yb)])
             if (candidate is var (k, c) && Holds(xa, ya, k, c) && Holds(xb, yb, k, c)) return candidate;

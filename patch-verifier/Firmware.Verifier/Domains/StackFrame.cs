@@ -166,7 +166,8 @@ internal sealed class StackFrame
     {
         if (HasRun) return _runStart;
         if (other.HasRun) return other._runStart;
-        for (int i = 0; i < Size; i++)
+        // Without runs, equal bytes are equally initialised: start looking where the bytes first differ.
+        for (int i = _bytes.AsSpan().CommonPrefixLength(other._bytes); i < Size; i++)
             if ((ByteAt(i) == StackByte.Uninitialized) != (other.ByteAt(i) == StackByte.Uninitialized))
                 return i - Size;
         return null;
