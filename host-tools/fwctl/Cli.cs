@@ -55,6 +55,8 @@ public static class Cli
         PackCommand.Create(),
         InspectCommand.Create(),
         PushCommand.Create(),
+        BrokerCommand.Create(),
+        FleetStatusCommand.Create(),
     ];
 }
 

@@ -27,8 +27,11 @@ public sealed class MqttTransport : IAsyncDisposable
     /// <summary>Completed while the device may be online; <see cref="GoOfflineAsync"/> replaces it.</summary>
     private TaskCompletionSource _mayConnect = Completed();
 
-    public MqttTransport(DeviceAgent agent, BrokerAddress broker, IReadOnlyList<TrustedKey> trusted, string stateDirectory, Action<string> trace)
+    private readonly string? _group;
+
+    public MqttTransport(DeviceAgent agent, BrokerAddress broker, IReadOnlyList<TrustedKey> trusted, string stateDirectory, Action<string> trace, string? group = null)
     {
+        _group = group;
         _agent = agent;
         _broker = broker;
         _trusted = trusted;
@@ -169,7 +172,7 @@ public sealed class MqttTransport : IAsyncDisposable
         if (!_client.IsConnected) return;
         try
         {
-            await _client.PublishAsync(FleetMqtt.Message(FleetTopics.Status(_agent.Id), FleetJson.Encode(_agent.Report()), retain: true), cancellationToken);
+            await _client.PublishAsync(FleetMqtt.Message(FleetTopics.Status(_agent.Id), FleetJson.Encode(_agent.Report() with { Group = _group }), retain: true), cancellationToken);
         }
         catch (MQTTnet.Exceptions.MqttCommunicationException)
         {

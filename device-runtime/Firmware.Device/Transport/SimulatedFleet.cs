@@ -20,7 +20,7 @@ public sealed class SimulatedFleet : IAsyncDisposable
     public static string DeviceId(string prefix, int index) => $"{prefix}-{index:D4}";
 
     /// <summary>Starts <paramref name="count"/> devices; <paramref name="template"/> gives board, keys and the state root.</summary>
-    public static SimulatedFleet Start(AgentOptions template, int count, BrokerAddress broker, Action<string> trace)
+    public static SimulatedFleet Start(AgentOptions template, int count, BrokerAddress broker, Action<string> trace, string? group = null)
     {
         var devices = new List<SimulatedDevice>(count);
         string cache = Path.Combine(template.StateDirectory, ".firmware");
@@ -28,7 +28,7 @@ public sealed class SimulatedFleet : IAsyncDisposable
         {
             string id = DeviceId(template.Id, i), state = Path.Combine(template.StateDirectory, id);
             var agent = DeviceAgent.Start(template with { Id = id, StateDirectory = state, FirmwareCache = cache });
-            devices.Add(new SimulatedDevice(agent, new MqttTransport(agent, broker, template.TrustedKeys, state, trace)));
+            devices.Add(new SimulatedDevice(agent, new MqttTransport(agent, broker, template.TrustedKeys, state, trace, group)));
         }
         var fleet = new SimulatedFleet(devices);
         foreach (var device in devices) fleet._running.Add(device.Transport.RunAsync(fleet._stop.Token));

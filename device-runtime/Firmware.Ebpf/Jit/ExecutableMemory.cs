@@ -13,7 +13,7 @@ public sealed unsafe class ExecutableMemory : IDisposable
     public const long NearReach = int.MaxValue;
 
     private const int ProtRead = 1, ProtWrite = 2, ProtExec = 4;
-    private const int MapPrivate = 0x02, MapAnonymous = 0x20;
+    private const int MapPrivate = 0x02, MapAnonymous = 0x20, MapFixedNoReplace = 0x100000;
     private static readonly nint MapFailed = -1;
 
     /// <summary>Free gaps tried, nearest first, before giving up.</summary>
@@ -104,13 +104,16 @@ public sealed unsafe class ExecutableMemory : IDisposable
     /// </summary>
     private static (nint, nuint) MapNear(nint target, nuint size)
     {
+        int tried = 0;
         foreach (long hint in FreeAddressesNear((long)target, (long)size).Take(HintAttempts))
         {
-            var (address, mapped) = Map((nint)hint, size);
-            if (IsNear(address, mapped, target)) return (address, mapped);
-            munmap(address, mapped);
+            tried++;
+            nint address = mmap((nint)hint, size, ProtRead | ProtWrite, MapPrivate | MapAnonymous | MapFixedNoReplace, -1, 0);
+            if (address == MapFailed) continue; // taken since /proc/self/maps was read
+            if (address == (nint)hint) return (address, size);
+            munmap(address, size); // a kernel before 4.17 treats the flag as a hint
         }
-        throw new InvalidOperationException($"no free memory within ±2 GiB of 0x{target:x}");
+        throw new InvalidOperationException($"no free memory within ±2 GiB of 0x{target:x} ({tried} free gaps tried)");
     }
 
     /// <summary>In each gap between mappings, the page-aligned start closest to the target where <paramref name="size"/> bytes fit; nearest first.</summary>

@@ -9,8 +9,11 @@ public sealed record JobResult(string Job, string Device, bool Ok, string Messag
 /// <summary>One stored patch as a device reports it.</summary>
 public sealed record PatchStateReport(string Hook, ulong Sequence, string Kind, string State, long Runs, long Faults, long BudgetHits);
 
-/// <summary>What a device says about itself, retained on its status topic: the host's fleet view is made of these.</summary>
-public sealed record DeviceReport(string Device, string Board, string FirmwareBuildId, IReadOnlyList<PatchStateReport> Patches);
+/// <summary>
+/// What a device says about itself, retained on its status topic: the host's fleet view is made of these.
+/// <see cref="Group"/> is the rollout group it was deployed in (`fwagent --group`), if any.
+/// </summary>
+public sealed record DeviceReport(string Device, string Board, string FirmwareBuildId, IReadOnlyList<PatchStateReport> Patches, string? Group = null);
 
 /// <summary>The one JSON encoding of fleet messages, used by devices and hosts alike.</summary>
 public static class FleetJson

@@ -11,6 +11,8 @@ namespace Fwctl.Commands;
 /// serial port (docs/serial-protocol.md), resuming after disconnects, and prints the device's result.
 /// Exit 0 when the device applied it, 1 when it refused (with its reason), 2 when the package cannot be
 /// read or the port cannot be opened or stops answering.
+/// `fwctl push PACKAGE --broker URL (--device ID | --group G | --all) --key K.key`: a staged rollout over
+/// MQTT (<see cref="FleetPush"/>).
 /// </summary>
 public static class PushCommand
 {
@@ -20,10 +22,17 @@ public static class PushCommand
         var serial = new Option<string?>("--serial") { HelpName = "PORT", Description = "Serial port of one device (e.g. /dev/ttyUSB0, COM3)" };
         var baud = new Option<int>("--baud") { HelpName = "B", Description = "Line speed", DefaultValueFactory = _ => 115200 };
         var timeout = new Option<double>("--timeout") { HelpName = "S", Description = "Seconds before giving up on the device", DefaultValueFactory = _ => 120 };
-        var command = new Command("push", "Delivers a package to a device and prints its result") { package, serial, baud, timeout };
+        var fleet = new FleetPush.Options();
+        var command = new Command("push", "Delivers a package to a device over a serial port, or rolls it out to a fleet over MQTT") { package, serial, baud, timeout };
+        fleet.AddTo(command);
         command.SetAction(parse =>
         {
-            string port = parse.GetValue(serial) ?? throw new UsageException("push needs --serial PORT");
+            if (parse.GetValue(fleet.Broker) is { } broker)
+            {
+                if (parse.GetValue(serial) is not null) throw new UsageException("push takes --serial or --broker, not both");
+                return FleetPush.Run(parse, fleet, parse.GetValue(package)!, broker, parse.GetResult(timeout) is null ? null : parse.GetValue(timeout));
+            }
+            string port = parse.GetValue(serial) ?? throw new UsageException("push needs --serial PORT or --broker URL");
             int speed = parse.GetValue(baud);
             double seconds = parse.GetValue(timeout);
             if (speed <= 0)
