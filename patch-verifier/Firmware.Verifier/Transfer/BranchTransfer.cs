@@ -25,12 +25,15 @@ internal static class BranchTransfer
         var (x, y) = (a.Value, b.Value);
         if (is32)
         {
-            // A 32-bit comparison narrows the 64-bit values only when both fit in 31 bits (then it is the same comparison).
+            // A 32-bit comparison narrows the 64-bit values only when it is the same comparison: both values
+            // are zero-extended 32-bit ones (the results of 32-bit operations), or for the signed forms, which
+            // see the low halves as int32, both fit in 31 bits.
             x = x.Low32();
             y = y.Low32();
-            bool exact = a.Value.UMax <= int.MaxValue && b.Value.UMax <= int.MaxValue;
-            // Signed 32-bit comparisons see the low halves as int32, which the zero-extended values do not model.
-            if (!exact && insn.JmpOp is JmpOp.Jsgt or JmpOp.Jsge or JmpOp.Jslt or JmpOp.Jsle) return step.State.Clone();
+            bool signed = insn.JmpOp is JmpOp.Jsgt or JmpOp.Jsge or JmpOp.Jslt or JmpOp.Jsle;
+            ulong limit = signed ? int.MaxValue : uint.MaxValue;
+            bool exact = a.Value.UMax <= limit && b.Value.UMax <= limit;
+            if (!exact && signed) return step.State.Clone();
             var outcome = Comparison.Refine(insn.JmpOp, taken, x, y);
             if (outcome is null) return null;
             if (!exact) return step.State.Clone();
