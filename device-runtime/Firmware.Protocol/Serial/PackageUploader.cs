@@ -38,36 +38,36 @@ public sealed class PackageUploader
     /// </summary>
     public async Task<UploadResult> UploadAsync(Func<CancellationToken, Task<Stream>> connect, IProgress<UploadProgress>? progress, CancellationToken cancellationToken)
     {
-        Stream? stream = await connect(cancellationToken);
+        var stream = await connect(cancellationToken);
         int reconnects = 0;
-        LinkException lost;
         while (true)
         {
-            if (stream is not null)
-            {
-                try
-                {
-                    return await ConverseAsync(stream, reconnects, progress, cancellationToken);
-                }
-                catch (LinkException e)
-                {
-                    lost = e;
-                }
-            }
-            else
-                lost = new LinkException("no connection");
-            if (reconnects == _options.Reconnects)
-                throw new LinkException($"upload abandoned after {reconnects} reconnects: {lost.Message}", lost);
-            reconnects++;
-            await Task.Delay(_options.ReconnectDelay, cancellationToken);
+            LinkException lost;
             try
             {
-                stream = await connect(cancellationToken);
+                return await ConverseAsync(stream, reconnects, progress, cancellationToken);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (LinkException e)
             {
-                stream = null;
+                lost = e;
             }
+            Stream? reopened = null;
+            while (reopened is null)
+            {
+                if (reconnects == _options.Reconnects)
+                    throw new LinkException($"upload abandoned after {reconnects} reconnects: {lost.Message}", lost);
+                reconnects++;
+                await Task.Delay(_options.ReconnectDelay, cancellationToken);
+                try
+                {
+                    reopened = await connect(cancellationToken);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    lost = new LinkException($"cannot reopen the port: {e.Message}", e);
+                }
+            }
+            stream = reopened;
         }
     }
 

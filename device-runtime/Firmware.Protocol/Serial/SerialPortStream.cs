@@ -8,6 +8,8 @@ namespace Firmware.Protocol.Serial;
 /// </summary>
 public sealed class SerialPortStream : Stream
 {
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(1);
+
     private readonly SerialPort _port;
     private readonly Stream _stream;
 
@@ -58,10 +60,15 @@ public sealed class SerialPortStream : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    /// <summary>
+    /// Closes the port. Closing one whose device went away can block inside System.IO.Ports (seen on Linux
+    /// when the other side of a pty died with a write pending), so the close runs on the thread pool and is
+    /// waited for a bounded time: a vanished port must not hang its owner.
+    /// </summary>
     protected override void Dispose(bool disposing)
     {
         if (disposing)
-            _port.Dispose();
+            Task.WaitAny([Task.Run(_port.Dispose)], CloseTimeout);
         base.Dispose(disposing);
     }
 }

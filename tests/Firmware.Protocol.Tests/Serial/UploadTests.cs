@@ -134,6 +134,21 @@ public sealed class UploadTests
     }
 
     [Fact]
+    public async Task A_port_that_cannot_be_reopened_fails_with_the_reason()
+    {
+        await using var device = new LoopbackDevice(Accept);
+        var disconnect = new DisconnectHalfway();
+        int connects = 0;
+        using var limit = new CancellationTokenSource(TestLimit);
+
+        var error = await Assert.ThrowsAsync<LinkException>(() => new PackageUploader(Package(64 * 1024), Fast with { Reconnects = 2, ReconnectDelay = TimeSpan.Zero })
+            .UploadAsync(disconnect.Track(() => ++connects == 1 ? device.Connect() : throw new IOException("the adapter was unplugged")), disconnect, limit.Token));
+
+        Assert.Equal(3, connects);
+        Assert.Equal("upload abandoned after 2 reconnects: cannot reopen the port: the adapter was unplugged", error.Message);
+    }
+
+    [Fact]
     public async Task A_port_that_cannot_be_opened_fails_at_once()
     {
         using var limit = new CancellationTokenSource(TestLimit);
