@@ -96,6 +96,6 @@ public sealed class PushCommandTests : IDisposable
     public void Push_without_a_target_is_a_usage_error()
     {
         var push = InProcessFwctl.Run("push", Pack());
-        Assert.Equal((2, "fwctl: push needs --serial PORT\n"), (push.Exit, push.Stderr));
+        Assert.Equal((2, "fwctl: push needs --serial PORT or --broker URL\n"), (push.Exit, push.Stderr));
     }
 }
