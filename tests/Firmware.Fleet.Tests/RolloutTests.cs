@@ -24,7 +24,7 @@ public sealed class RolloutTests(PatchKit kit) : IClassFixture<PatchKit>
         var package = kit.Pack(kit.Example("parse_packet_length_check"), "parse_packet", PatchKind.Filter, 1);
         var rollout = new Rollout(harness.Host, kit.Key, new RolloutOptions(CanaryPercent: 10, Timeout: TimeSpan.FromMinutes(2)));
         int appliedWhileOffline = -1;
-        var progress = new SynchronousProgress(p =>
+        var progress = new InlineProgress<RolloutProgress>(p =>
         {
             // Once everyone reachable applied, the offline devices come back.
             if (p.Applied == 45 && appliedWhileOffline < 0)
@@ -67,11 +67,5 @@ public sealed class RolloutTests(PatchKit kit) : IClassFixture<PatchKit>
         Assert.Null(harness.Device("dev-0001").Agent.Status().Patches.SingleOrDefault(p => p.State == PatchState.Active));
         Assert.Equal(-2, harness.Device("dev-0001").Agent.Gateway.ParsePacket(Malicious, Malicious.Length));
         Assert.All(harness.Ids.Skip(2), id => Assert.Empty(harness.Device(id).Agent.Status().Patches));
-    }
-
-    /// <summary>Progress&lt;T&gt; posts to the thread pool; the test needs the callback before the rollout goes on.</summary>
-    private sealed class SynchronousProgress(Action<RolloutProgress> report) : IProgress<RolloutProgress>
-    {
-        public void Report(RolloutProgress value) => report(value);
     }
 }

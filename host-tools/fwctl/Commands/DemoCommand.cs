@@ -9,10 +9,11 @@ using Firmware.Verifier;
 namespace Fwctl.Commands;
 
 /// <summary>
-/// `fwctl demo`: the end-to-end story on embedded defaults, with nothing to install. Today: a packet
-/// filter patch assembled, disassembled, verified and run isolated on every engine; a buggy variant
-/// rejected by the verifier and, run anyway, stopped by memory isolation; a runaway one stopped by its
-/// instruction budget.
+/// `fwctl demo`: the end-to-end story on embedded defaults, with nothing to install. First the fleet
+/// (<see cref="FleetDemo"/>): a broker, simulated devices whose firmware has a memory-safety bug, a
+/// signed patch rolled out with a canary, the bug gone everywhere. Then under the hood: the patch
+/// verified and run isolated on every engine; a buggy variant rejected by the verifier and, run anyway,
+/// stopped by memory isolation; a runaway one stopped by its instruction budget.
 /// </summary>
 public static class DemoCommand
 {
@@ -59,6 +60,10 @@ public static class DemoCommand
         var command = new Command("demo", "Runs the end-to-end demo on embedded defaults (nothing to install)");
         command.SetAction(_ =>
         {
+            int status = FleetDemo.Run();
+            if (status != Cli.Ok) return status;
+            Console.WriteLine();
+            Console.WriteLine("Under the hood: the same kind of filter as plain eBPF over a packet buffer.");
             Step("1. A filter patch for the packet parser, assembled from eBPF text:");
             var filter = EbpfProgram.FromInstructions("filter", Assembler.Assemble(Filter));
             var listing = new StringWriter();
@@ -115,7 +120,7 @@ public static class DemoCommand
         Console.WriteLine($"   packet after the run: {Convert.ToHexString(buffer)} (the host is untouched)");
     }
 
-    private static void Step(string text)
+    internal static void Step(string text)
     {
         Console.WriteLine();
         Console.WriteLine(text);
