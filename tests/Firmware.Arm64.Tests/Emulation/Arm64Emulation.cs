@@ -76,6 +76,7 @@ public sealed class Arm64Emulation
         var result = Execute("dotnet",
             ["publish", Path.Combine(RepoPaths.Root, project), "-r", "linux-arm64", "--self-contained", "-c", "Release",
              "-o", output, "--artifacts-path", Path.Combine(_root, "build"), "-v", "q", "-nologo",
+             "-nodeReuse:false", // no MSBuild nodes left behind by a test
              "-p:RunAnalyzers=false"], // the solution's own build has run them; this is a second compile of the same code
             TimeSpan.FromMinutes(10), new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" });
         if (result.ExitCode != 0) throw new InvalidOperationException($"publishing {project} for linux-arm64 failed: {result}");
