@@ -6,6 +6,7 @@ using Firmware.Bench;
 //   --engines a,b        measure only these engines (native is always measured)
 //   --programs a,b       measure only these programs of bench/programs
 //   --save-input FILE    write the 4 KiB input every benchmark runs on, for `fwctl run --mem`, and exit
+//   --fleet N            roll a package out to N simulated devices on the embedded broker, print the times, and exit
 var rest = new List<string>();
 bool quick = false;
 for (int i = 0; i < args.Length; i++)
@@ -15,6 +16,8 @@ for (int i = 0; i < args.Length; i++)
         case "--quick": quick = true; break;
         case "--engines": BenchSettings.Engines = List(args, ++i); break;
         case "--programs": BenchSettings.Programs = List(args, ++i); break;
+        case "--fleet":
+            return await FleetRollout.RunAsync(int.Parse(Value(args, ++i)));
         case "--save-input":
             File.WriteAllBytes(Value(args, ++i), Workloads.Input);
             return 0;
