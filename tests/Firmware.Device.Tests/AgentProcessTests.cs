@@ -6,16 +6,6 @@ namespace Firmware.Device.Tests;
 /// <summary>fwagent as a process: killed (SIGKILL) between the steps of an install, restarted, consistent.</summary>
 public sealed class AgentProcessTests(PatchKit kit) : IClassFixture<PatchKit>
 {
-    private const string Offset399 = """
-        #include <fwpatch.h>
-        SEC("fw/calibrate")
-        s64 calibrate_399(struct fw_calibrate_ctx *ctx)
-        {
-            s32 raw = ctx->raw;
-            return raw * 5 / 8 - 399;
-        }
-        """;
-
     [Theory]
     [InlineData("journal", 1ul)]
     [InlineData("package", 1ul)]
@@ -26,7 +16,7 @@ public sealed class AgentProcessTests(PatchKit kit) : IClassFixture<PatchKit>
         string keyFile = Path.Combine(root, "key.pub");
         File.WriteAllText(keyFile, kit.Key.PublicKeyPem);
         string first = Save(kit.Pack(kit.Example("calibrate_fix"), "calibrate", PatchKind.Replace, 1), Path.Combine(root, "1.fwp"));
-        string second = Save(kit.Pack(kit.Source("calibrate_399_" + step, Offset399), "calibrate", PatchKind.Replace, 2), Path.Combine(root, "2.fwp"));
+        string second = Save(kit.Pack(kit.Source("calibrate_399_" + step, PatchKit.Offset399), "calibrate", PatchKind.Replace, 2), Path.Combine(root, "2.fwp"));
         string[] arguments = ["--board", "linux-x64", "--id", "kill-" + step, "--state", state, "--trust", keyFile, "--workers", "1",
             "--boards-dir", kit.Catalog.Directory];
         try

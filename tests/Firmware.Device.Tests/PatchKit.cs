@@ -15,6 +15,17 @@ namespace Firmware.Device.Tests;
 /// </summary>
 public sealed class PatchKit : IDisposable
 {
+    /// <summary>A second calibration patch, distinguishable from calibrate_fix: 800 reads as 101, not 100.</summary>
+    public const string Offset399 = """
+        #include <fwpatch.h>
+        SEC("fw/calibrate")
+        s64 calibrate_399(struct fw_calibrate_ctx *ctx)
+        {
+            s32 raw = ctx->raw;
+            return raw * 5 / 8 - 399;
+        }
+        """;
+
     private readonly string _directory = Directory.CreateTempSubdirectory("device-tests-").FullName;
     private int _next;
 

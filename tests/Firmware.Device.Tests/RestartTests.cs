@@ -10,16 +10,6 @@ namespace Firmware.Device.Tests;
 /// </summary>
 public sealed class RestartTests(PatchKit kit) : IClassFixture<PatchKit>
 {
-    private const string Offset399 = """
-        #include <fwpatch.h>
-        SEC("fw/calibrate")
-        s64 calibrate_399(struct fw_calibrate_ctx *ctx)
-        {
-            s32 raw = ctx->raw;
-            return raw * 5 / 8 - 399;
-        }
-        """;
-
     [Theory]
     [InlineData("journal", false)]
     [InlineData("package", false)]
@@ -31,7 +21,7 @@ public sealed class RestartTests(PatchKit kit) : IClassFixture<PatchKit>
         var options = kit.Device(id, storeStep: s => { if (crash && s == step) throw new SimulatedCrash(); });
         var agent = DeviceAgent.Start(options);
         Assert.True(agent.Install(kit.Pack(kit.Example("calibrate_fix"), "calibrate", PatchKind.Replace, 1)).Ok);
-        var second = kit.Pack(kit.Source("calibrate_399", Offset399), "calibrate", PatchKind.Replace, 2);
+        var second = kit.Pack(kit.Source("calibrate_399", PatchKit.Offset399), "calibrate", PatchKind.Replace, 2);
 
         crash = true;
         Assert.Throws<SimulatedCrash>(() => agent.Install(second));
@@ -56,7 +46,7 @@ public sealed class RestartTests(PatchKit kit) : IClassFixture<PatchKit>
         var agent = DeviceAgent.Start(options);
         Assert.True(agent.Install(kit.Pack(kit.Example("parse_packet_length_check"), "parse_packet", PatchKind.Filter, 1)).Ok);
         Assert.True(agent.Install(kit.Pack(kit.Example("calibrate_fix"), "calibrate", PatchKind.Replace, 1)).Ok);
-        Assert.True(agent.Install(kit.Pack(kit.Source("calibrate_399", Offset399), "calibrate", PatchKind.Replace, 2)).Ok);
+        Assert.True(agent.Install(kit.Pack(kit.Source("calibrate_399", PatchKit.Offset399), "calibrate", PatchKind.Replace, 2)).Ok);
 
         var restarted = DeviceAgent.Start(options);
 
