@@ -8,12 +8,15 @@ using Firmware.Ebpf.Programs;
 using Firmware.Ebpf.Tests.Jit;
 
 // Interpreter vs a JIT, in one process, for machines the xunit suite does not run on (arm64 under qemu).
-//   Firmware.Arm64.Runner differential [--engine E] [--straight N] [--programs N] [--seed SEED]
-//   Firmware.Arm64.Runner large [--engine E] [--atomics N]
+//   Firmware.Arm64.Runner [MODE...] [--engine E] [--seed SEED] [--straight N] [--programs N] [--atomics N] [--proven N]
+// Modes (default: differential):
+//   differential  generated programs (tests/Firmware.Ebpf.Tests' generator): N straight-line, N with everything
+//   large         programs larger than a conditional branch reaches
+//   proven        accesses the JIT leaves unchecked (proven safe), in every addressing form
 // Prints one summary line per check ("<check>: N programs, 0 mismatches"); on the first mismatch, the
 // program, the seed that reproduces it and the difference, then exits 1.
 
-string mode = args.Length > 0 ? args[0] : "differential";
+string[] modes = [.. args.TakeWhile(a => !a.StartsWith("--")).DefaultIfEmpty("differential")];
 string engine = Option("--engine") ?? Engines.Arm64;
 if (!Engines.Names.Contains(engine))
 {
@@ -24,20 +27,27 @@ IEngine Create(ProgramInstance instance) => Engines.Create(engine, instance);
 
 try
 {
-    switch (mode)
+    foreach (string mode in modes)
     {
-        case "differential":
-            string? seed = Option("--seed");
-            Check("straight-line", ProgramGenerator.StraightLinePrograms, long.Parse(Option("--straight") ?? "1000"), seed);
-            Check("programs", ProgramGenerator.Programs, long.Parse(Option("--programs") ?? "3000"), seed);
-            return 0;
-        case "large":
-            LargePrograms.Check(Create, int.Parse(Option("--atomics") ?? "30000"));
-            return 0;
-        default:
-            Console.Error.WriteLine($"unknown mode '{mode}' (differential, large)");
-            return 2;
+        switch (mode)
+        {
+            case "differential":
+                string? seed = Option("--seed");
+                Check("straight-line", ProgramGenerator.StraightLinePrograms, long.Parse(Option("--straight") ?? "1000"), seed);
+                Check("programs", ProgramGenerator.Programs, long.Parse(Option("--programs") ?? "3000"), seed);
+                break;
+            case "large":
+                LargePrograms.Check(Create, int.Parse(Option("--atomics") ?? "30000"));
+                break;
+            case "proven":
+                Check("proven", ProvenPrograms.Programs, long.Parse(Option("--proven") ?? "300"), Option("--seed"), ProvenPrograms.Engine(engine));
+                break;
+            default:
+                Console.Error.WriteLine($"unknown mode '{mode}' (differential, large, proven)");
+                return 2;
+        }
     }
+    return 0;
 }
 catch (Exception e)
 {
@@ -46,10 +56,10 @@ catch (Exception e)
     return 1;
 }
 
-void Check(string name, Gen<GeneratedProgram> programs, long count, string? seed)
+void Check(string name, Gen<GeneratedProgram> programs, long count, string? seed, Func<ProgramInstance, IEngine>? create = null)
 {
     var clock = Stopwatch.StartNew();
-    programs.Sample(program => Differential.Check(program, Create), iter: count, seed: seed);
+    programs.Sample(program => Differential.Check(program, create ?? Create), iter: count, seed: seed);
     Console.WriteLine($"{name}: {count} programs, 0 mismatches ({engine} vs interpreter, {clock.Elapsed.TotalSeconds:F1} s)");
 }
 
@@ -134,4 +144,74 @@ internal static class LargePrograms
         if (Decoder.Validate(program) is { } error) throw new InvalidOperationException($"large program: {error}");
         return program;
     }
+}
+
+/// <summary>
+/// Accesses the JIT does not check, because the verifier's proofs say they are safe: here every access is
+/// declared proven and made safe by construction (a 64 KiB buffer, r6 at its middle, any 16-bit offset that
+/// stays inside), so the code takes each addressing form it has (scaled 12-bit, unscaled 9-bit, register
+/// offset) for every size, signedness and atomic, and must still compute what the interpreter does.
+/// </summary>
+internal static class ProvenPrograms
+{
+    private const int BufferLength = 1 << 16, Middle = BufferLength / 2;
+
+    private sealed class AllProven : Firmware.Ebpf.Jit.IAccessProofs
+    {
+        public bool IsProvenSafe(int instructionIndex) => true;
+    }
+
+    public static Func<ProgramInstance, IEngine> Engine(string engine) => engine switch
+    {
+        Engines.Arm64 => instance => Firmware.Ebpf.Jit.Arm64.Arm64Jit.CreateEngine(instance, new AllProven()),
+        Engines.X64 => instance => Firmware.Ebpf.Jit.X64.X64Jit.CreateEngine(instance, new AllProven()),
+        _ => throw new ArgumentException($"engine {engine} takes no proofs"),
+    };
+
+    private static readonly Gen<AccessSize> Size = Gen.OneOf(AccessSize.B, AccessSize.H, AccessSize.W, AccessSize.DW);
+
+    /// <summary>Offsets around the limits of each addressing form, and anywhere.</summary>
+    private static readonly Gen<int> Offset = Gen.Frequency(
+        (3, Gen.Int[short.MinValue, short.MaxValue]),
+        (2, Gen.OneOf(0, 1, 7, 8, -1, -8, 255, 256, -256, -257, 4095, 4096, 8190, 16380, 32760, -32768, 32767)),
+        (2, Gen.Int[-300, 300]));
+
+    private static readonly Gen<Instruction> Access = Gen.Select(Gen.Int[0, 4], Size, Offset, Gen.Int[int.MinValue, int.MaxValue],
+        Gen.OneOf(AtomicOp.Add, AtomicOp.Or | AtomicOp.Fetch, AtomicOp.Xchg, AtomicOp.CmpXchg, AtomicOp.Xor),
+        (kind, size, offset, imm, atomic) =>
+        {
+            if (kind == 4) size = size == AccessSize.DW ? AccessSize.DW : AccessSize.W;
+            int bytes = Opcode.Bytes(size);
+            offset = Math.Min(offset, Middle - bytes);
+            if (kind == 4) offset &= ~(bytes - 1);
+            short off = (short)offset;
+            return kind switch
+            {
+                0 => new Instruction(Opcode.Mem(InstructionClass.Ldx, AccessMode.Mem, size), 3, 6, off, 0),
+                1 => new Instruction(Opcode.Mem(InstructionClass.Ldx, size == AccessSize.DW ? AccessMode.Mem : AccessMode.MemSx, size), 3, 6, off, 0),
+                2 => new Instruction(Opcode.Mem(InstructionClass.St, AccessMode.Mem, size), 6, 0, off, imm),
+                3 => new Instruction(Opcode.Mem(InstructionClass.Stx, AccessMode.Mem, size), 6, 0, off, 0),
+                _ => new Instruction(Opcode.Mem(InstructionClass.Stx, AccessMode.Atomic, size), 6, 3, off, atomic),
+            };
+        });
+
+    /// <summary>r6 = r1 + 32 KiB; r0 = r3 = 0; then accesses, each load folded into r0 (r0 ^= r3).</summary>
+    public static Gen<GeneratedProgram> Programs { get; } = Gen.Select(Access.Array[1, 60], Gen.Byte.Array[BufferLength], (accesses, input) =>
+    {
+        var code = new List<Instruction>
+        {
+            new(Opcode.Alu(InstructionClass.Alu64, AluOp.Mov, OperandSource.X), 6, 1, 0, 0),
+            new(Opcode.Alu(InstructionClass.Alu64, AluOp.Add, OperandSource.K), 6, 0, 0, Middle),
+            new(Opcode.Alu(InstructionClass.Alu64, AluOp.Mov, OperandSource.K), 0, 0, 0, 0),
+            new(Opcode.Alu(InstructionClass.Alu64, AluOp.Mov, OperandSource.K), 3, 0, 0, 0),
+        };
+        foreach (var access in accesses)
+        {
+            code.Add(access);
+            if (access.Class == InstructionClass.Ldx || access.Class == InstructionClass.Stx && access.AccessMode == AccessMode.Atomic)
+                code.Add(new(Opcode.Alu(InstructionClass.Alu64, AluOp.Xor, OperandSource.X), 0, 3, 0, 0));
+        }
+        code.Add(new(Opcode.Exit, 0, 0, 0, 0));
+        return new GeneratedProgram([.. code], input, 1_000_000);
+    });
 }
