@@ -4,7 +4,7 @@ namespace Firmware.Ebpf.Jit;
 
 /// <summary>
 /// Native code pages: mapped read-write, filled, then switched to read-execute (never writable and
-/// executable at once), unmapped on dispose. Code can be placed within ±2 GiB of a given address so
+/// executable at once) with the instruction cache flushed (<see cref="InstructionCache"/>), unmapped on dispose. Code can be placed within ±2 GiB of a given address so
 /// that a rel32 jump or call from there reaches it (inline hooks need their trampolines that close).
 /// </summary>
 public sealed unsafe class ExecutableMemory : IDisposable
@@ -80,6 +80,7 @@ public sealed unsafe class ExecutableMemory : IDisposable
             munmap(mapping.Address, mapping.Size);
             throw new InvalidOperationException($"mprotect(PROT_READ|PROT_EXEC) failed: errno {errno}");
         }
+        InstructionCache.Flush(mapping.Address, code.Length);
         return new ExecutableMemory(mapping.Address, code.Length, mapping.Size);
     }
 

@@ -8,6 +8,8 @@ namespace Firmware.Ebpf.Jit;
 /// cache lines invalidated (DC CVAU, DSB ISH, IC IVAU, DSB ISH, ISB), which libgcc's <c>__clear_cache</c>
 /// does for a range. Every thread then fetches the new code: the caller's thread after the ISB, others
 /// after the context synchronisation of their next exception return (any system call or interrupt).
+/// <see cref="ExecutableMemory"/> flushes everything it maps; code patched in place (an inline hook's entry)
+/// must be flushed by whoever patches it.
 /// </summary>
 public static class InstructionCache
 {

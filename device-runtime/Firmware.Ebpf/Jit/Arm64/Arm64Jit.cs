@@ -13,8 +13,8 @@ public static class Arm64Jit
         RuntimeInformation.ProcessArchitecture == Architecture.Arm64 && OperatingSystem.IsLinux();
 
     /// <summary>
-    /// Compiles <paramref name="instance"/>'s program into executable memory (instruction cache flushed).
-    /// Accesses <paramref name="proofs"/> proves safe are not checked.
+    /// Compiles <paramref name="instance"/>'s program into executable memory (which flushes the instruction
+    /// cache). Accesses <paramref name="proofs"/> proves safe are not checked.
     /// </summary>
     public static JitEngine CreateEngine(ProgramInstance instance, IAccessProofs? proofs = null)
     {
@@ -23,7 +23,6 @@ public static class Arm64Jit
         var code = ExecutableMemory.Create(program.Code);
         try
         {
-            InstructionCache.Flush(code.Address, code.Length);
             return new JitEngine(Engines.Arm64, instance, program, code);
         }
         catch
