@@ -46,6 +46,24 @@ public sealed class RolloutTests(PatchKit kit) : IClassFixture<PatchKit>
     }
 
     [Fact]
+    public async Task Without_a_command_key_the_signed_package_alone_rolls_out_once_per_device()
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await using var harness = await FleetHarness.StartAsync(kit, TestBroker.Embedded, 6, limit.Token);
+        var package = kit.Pack(kit.Example("parse_packet_length_check"), "parse_packet", PatchKind.Filter, 3);
+
+        var report = await new Rollout(harness.Host, null, new RolloutOptions(CanaryPercent: 20, Timeout: TimeSpan.FromMinutes(1)))
+            .RunAsync(package, "parse_packet", harness.Ids, null, limit.Token);
+        // The same package again: each device answers from its command log and applies nothing.
+        var again = await new Rollout(harness.Host, null, new RolloutOptions(CanaryPercent: 20, Timeout: TimeSpan.FromMinutes(1)))
+            .RunAsync(package, "parse_packet", harness.Ids, null, limit.Token);
+
+        Assert.True(report.Succeeded, report.Summary);
+        Assert.All(again.Devices, d => Assert.StartsWith("already handled", d.Message));
+        Assert.All(harness.Fleet.Devices, d => Assert.Equal(3ul, Assert.Single(d.Agent.Status().Patches).Sequence));
+    }
+
+    [Fact]
     public async Task A_canary_that_rejects_the_package_aborts_the_rollout_and_rolls_back_the_canary_that_applied()
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));

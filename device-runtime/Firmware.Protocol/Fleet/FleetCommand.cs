@@ -19,6 +19,9 @@ public enum CommandAction
 /// <code>
 /// {1: id (bstr 16), 2: device (tstr), 3: action ("install" | "remove" | "rollback"), 4: hook (tstr), 5: package (bstr, install only)}
 /// </code>
+/// A bare package is also accepted as an install (a host without a command key: `fwctl push` without
+/// --key): the package is signed and carries its own anti-rollback sequence, so it cannot be forged or
+/// replayed either; its id is derived from its digest. It is not bound to one device.
 /// </summary>
 public sealed record FleetCommand(byte[] Id, string Device, CommandAction Action, string Hook, byte[]? Package)
 {
@@ -30,7 +33,16 @@ public sealed record FleetCommand(byte[] Id, string Device, CommandAction Action
 
     public static FleetCommand Rollback(string device, string hook) => new(NewId(), device, CommandAction.Rollback, hook, null);
 
+    /// <summary>An install carried by the package alone; its id is the first 16 bytes of the package's SHA-256, the same for every device.</summary>
+    public static FleetCommand InstallPackage(string device, string hook, byte[] package) =>
+        new(System.Security.Cryptography.SHA256.HashData(package)[..IdBytes], device, CommandAction.Install, hook, package);
+
     public string IdHex => Convert.ToHexStringLower(Id);
+
+    /// <summary>What goes on the wire: the signed command, or for a bare-package install without a key, the package.</summary>
+    public byte[] Encode(SigningKey? key) => key is not null ? Sign(key)
+        : Action == CommandAction.Install && Package is not null ? Package
+        : throw new InvalidOperationException($"a {Action.ToString().ToLowerInvariant()} command must be signed: give a key");
 
     public byte[] Sign(SigningKey key)
     {
@@ -53,6 +65,7 @@ public sealed record FleetCommand(byte[] Id, string Device, CommandAction Action
     /// </summary>
     public static CommandCheck Verify(byte[] signed, IReadOnlyList<TrustedKey> trustedKeys, string device)
     {
+        if (signed.Length > 0 && signed[0] != CoseTagByte) return VerifyPackage(signed, trustedKeys, device);
         FleetCommand command;
         try
         {
@@ -69,6 +82,17 @@ public sealed record FleetCommand(byte[] Id, string Device, CommandAction Action
         return command.Device == device
             ? new CommandCheck(command, "")
             : CommandCheck.Refused($"command {command.IdHex} is for device '{command.Device}', this is '{device}'");
+    }
+
+    /// <summary>CBOR tag 18 (COSE_Sign1) in one byte: a command. A package starts with a map.</summary>
+    private const byte CoseTagByte = 0xd2;
+
+    private static CommandCheck VerifyPackage(byte[] package, IReadOnlyList<TrustedKey> trustedKeys, string device)
+    {
+        var check = PackageReader.Check(package, new PackagePolicy(trustedKeys));
+        return check.Ok
+            ? new CommandCheck(InstallPackage(device, check.Package!.Manifest.Hook, package), "")
+            : CommandCheck.Refused(check.Error == PackageError.Structure ? $"malformed command: {check.Message}" : check.Message);
     }
 
     private static FleetCommand Parse(byte[] payload)

@@ -61,9 +61,10 @@ public sealed class FleetConnection : IAsyncDisposable
     public IReadOnlyList<DeviceView> Devices => [.. _reports.Keys.Union(_online.Keys).Order(StringComparer.Ordinal)
         .Select(id => new DeviceView(id, _reports.GetValueOrDefault(id), _online.GetValueOrDefault(id)))];
 
-    public async Task SendAsync(FleetCommand command, SigningKey key, CancellationToken cancellationToken)
+    /// <summary>Publishes a command, signed with <paramref name="key"/> (without one, only a bare-package install can be sent).</summary>
+    public async Task SendAsync(FleetCommand command, SigningKey? key, CancellationToken cancellationToken)
     {
-        foreach (var chunk in CommandChunks.Split(command.Sign(key)))
+        foreach (var chunk in CommandChunks.Split(command.Encode(key)))
             await _client.PublishAsync(FleetMqtt.Message(FleetTopics.Jobs(command.Device), chunk), cancellationToken);
     }
 

@@ -38,14 +38,15 @@ public sealed record RolloutReport(bool Aborted, string Summary, IReadOnlyList<D
 /// in its persistent session and is counted when it answers). When failures exceed
 /// <see cref="RolloutOptions.MaxFailuresPercent"/> of the targets (any canary failure does), no further
 /// wave starts and every device that applied gets a signed rollback command. The rollout ends when every
-/// device answered, or at the deadline.
+/// device answered, or at the deadline. Without a key, installs travel as the bare signed package and an
+/// abort cannot roll back (rollback commands must be signed); the summary says so.
 /// </summary>
-public sealed class Rollout(FleetConnection fleet, SigningKey key, RolloutOptions options)
+public sealed class Rollout(FleetConnection fleet, SigningKey? key, RolloutOptions options)
 {
     private readonly ConcurrentDictionary<string, DeviceOutcome> _outcomes = new();
-    /// <summary>Command id to device, for every command sent; rollback commands also in <see cref="_rollbacks"/>.</summary>
-    private readonly ConcurrentDictionary<string, string> _jobs = new();
-    private readonly ConcurrentDictionary<string, string> _rollbacks = new();
+    /// <summary>(Command id, device) of every install sent, and of every rollback.</summary>
+    private readonly ConcurrentDictionary<(string Job, string Device), bool> _installs = new();
+    private readonly ConcurrentDictionary<(string Job, string Device), bool> _rollbacks = new();
     private readonly SemaphoreSlim _changed = new(0);
 
     public async Task<RolloutReport> RunAsync(byte[] package, string hook, IReadOnlyList<string> targets, IProgress<RolloutProgress>? progress, CancellationToken cancellationToken)
@@ -70,8 +71,8 @@ public sealed class Rollout(FleetConnection fleet, SigningKey key, RolloutOption
             {
                 foreach (var device in devices)
                 {
-                    var command = FleetCommand.Install(device, hook, package);
-                    _jobs[command.IdHex] = device;
+                    var command = key is null ? FleetCommand.InstallPackage(device, hook, package) : FleetCommand.Install(device, hook, package);
+                    _installs[(command.IdHex, device)] = true;
                     _outcomes[device] = new DeviceOutcome(device, DeviceRolloutState.Sent, "");
                     await fleet.SendAsync(command, key, deadline.Token);
                 }
@@ -88,6 +89,8 @@ public sealed class Rollout(FleetConnection fleet, SigningKey key, RolloutOption
             }
             if (abortReason is not null)
             {
+                if (key is null)
+                    return Finish(true, $"aborted: {abortReason}; {Count(DeviceRolloutState.Applied)} device(s) that applied were not rolled back (rollback commands need --key)");
                 await RollBackAsync(hook, progress, targets.Count, deadline.Token);
                 return Finish(true, $"aborted: {abortReason}; {Count(DeviceRolloutState.RolledBack)} device(s) rolled back");
             }
@@ -122,8 +125,7 @@ public sealed class Rollout(FleetConnection fleet, SigningKey key, RolloutOption
         foreach (var device in applied)
         {
             var command = FleetCommand.Rollback(device, hook);
-            _jobs[command.IdHex] = device;
-            _rollbacks[command.IdHex] = device;
+            _rollbacks[(command.IdHex, device)] = true;
             await fleet.SendAsync(command, key, cancellationToken);
         }
         await WaitAsync(() => applied.All(d => _outcomes[d].State == DeviceRolloutState.RolledBack || !IsOnline(d)), progress, targets, "rolling back", cancellationToken);
@@ -131,8 +133,11 @@ public sealed class Rollout(FleetConnection fleet, SigningKey key, RolloutOption
 
     private void OnResult(JobResult result)
     {
-        if (!_jobs.TryGetValue(result.Job, out var device) || device != result.Device) return;
-        var state = _rollbacks.ContainsKey(result.Job)
+        var job = (result.Job, result.Device);
+        bool rollback = _rollbacks.ContainsKey(job);
+        if (!rollback && !_installs.ContainsKey(job)) return;
+        string device = result.Device;
+        var state = rollback
             ? (result.Ok ? DeviceRolloutState.RolledBack : DeviceRolloutState.Applied)
             : (result.Ok ? DeviceRolloutState.Applied : DeviceRolloutState.Rejected);
         _outcomes[device] = new DeviceOutcome(device, state, result.Message);

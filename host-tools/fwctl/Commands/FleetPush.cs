@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace Fwctl.Commands;
 
 /// <summary>
-/// `fwctl push PACKAGE --broker URL (--device ID | --group G | --all) --key K.key [--canary PCT]
+/// `fwctl push PACKAGE --broker URL (--device ID | --group G | --all) [--key K.key] [--canary PCT]
 /// [--max-failures PCT] [--timeout S]`: a staged rollout (<see cref="Rollout"/>) with live progress and a
 /// final table. Exit 0 when every target applied, 1 when the rollout aborted or a target failed or never
 /// answered, 2 for usage errors, an unreadable package or key, or an unreachable broker.
@@ -21,7 +21,7 @@ public static class FleetPush
         public Option<string[]> Device { get; } = new("--device") { HelpName = "ID", Description = "Target device (repeatable)", AllowMultipleArgumentsPerToken = true };
         public Option<string?> Group { get; } = new("--group") { HelpName = "G", Description = "Target every device of a group (fwagent --group)" };
         public Option<bool> All { get; } = new("--all") { Description = "Target every device the broker knows" };
-        public Option<string?> Key { get; } = new("--key") { HelpName = "NAME.key", Description = "Private key signing the rollout's commands (devices must trust its .pub)" };
+        public Option<string?> Key { get; } = new("--key") { HelpName = "NAME.key", Description = "Private key signing the rollout's commands (devices must trust its .pub). Without it the signed package alone is sent, and an abort cannot roll devices back" };
         public Option<double> Canary { get; } = new("--canary") { HelpName = "PCT", Description = "Percent of targets that go first; any canary rejection aborts", DefaultValueFactory = _ => 10 };
         public Option<double> MaxFailures { get; } = new("--max-failures") { HelpName = "PCT", Description = "Percent of targets that may reject before the rollout aborts and rolls back", DefaultValueFactory = _ => 0 };
 
@@ -36,7 +36,7 @@ public static class FleetPush
         BrokerAddress broker;
         try { broker = BrokerAddress.Parse(brokerUrl); }
         catch (FormatException e) { throw new UsageException($"--broker: {e.Message}"); }
-        string keyPath = parse.GetValue(options.Key) ?? throw new UsageException("push --broker needs --key NAME.key to sign the rollout's commands");
+        string? keyPath = parse.GetValue(options.Key);
         string[] devices = parse.GetValue(options.Device) ?? [];
         string? group = parse.GetValue(options.Group);
         bool all = parse.GetValue(options.All);
@@ -45,12 +45,12 @@ public static class FleetPush
         byte[] package = PackageFile.Read(packagePath);
         var check = PackageReader.Check(package, new PackagePolicy(null));
         if (!check.Ok) throw new UsageException($"{packagePath}: {check.Message}");
-        using var key = KeyFiles.LoadPrivate(keyPath);
+        using var key = keyPath is null ? null : KeyFiles.LoadPrivate(keyPath);
         var rolloutOptions = new RolloutOptions(parse.GetValue(options.Canary), parse.GetValue(options.MaxFailures), Timeout: timeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
         return RunAsync(broker, key, package, check.Package!.Manifest, devices, group, rolloutOptions).GetAwaiter().GetResult();
     }
 
-    private static async Task<int> RunAsync(BrokerAddress broker, SigningKey key, byte[] package, PackageManifest manifest,
+    private static async Task<int> RunAsync(BrokerAddress broker, SigningKey? key, byte[] package, PackageManifest manifest,
         string[] devices, string? group, RolloutOptions options)
     {
         await using var fleet = await Connect(broker);
