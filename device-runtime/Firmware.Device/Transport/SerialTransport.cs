@@ -18,9 +18,13 @@ public sealed class SerialTransport(DeviceAgent agent, string port, int baud, Ac
         {
             try
             {
-                await using var stream = SerialPortStream.Open(port, baud);
-                var ended = await receiver.RunAsync(stream, cancellationToken);
-                log($"serial link on {port} ended ({ended.Message}); reopening");
+                await using (var stream = SerialPortStream.Open(port, baud))
+                {
+                    var ended = await receiver.RunAsync(stream, cancellationToken);
+                    log($"serial link on {port} ended ({ended.Message}); reopening");
+                }
+                // A port that ends at once (nothing attached) must not be reopened in a tight loop.
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
             }
             catch (IOException e)
             {
