@@ -45,9 +45,9 @@ public static class FleetRollout
             await using var broker = await FleetBroker.StartAsync(port);
             var address = new BrokerAddress("127.0.0.1", port, false, null, null);
             var clock = Stopwatch.StartNew();
+            await using var host = await FleetConnection.ConnectAsync(address, CancellationToken.None);
             await using var fleet = SimulatedFleet.Start(new AgentOptions("bench", board, Path.Combine(catalog.Directory, "linux-x64"), state, [key.PublicKey]),
                 devices, address, _ => { });
-            await using var host = await FleetConnection.ConnectAsync(address, CancellationToken.None);
             while (host.Devices.Count(d => d.Online) < devices) await Task.Delay(50);
             var started = clock.Elapsed;
 

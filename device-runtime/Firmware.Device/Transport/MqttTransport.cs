@@ -64,8 +64,9 @@ public sealed class MqttTransport : IAsyncDisposable
             {
                 break;
             }
-            catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
+                // Whatever failed (network, broker refusal, a timeout), a device keeps trying: its loop must never end silently.
                 _trace($"{_agent.Id}: cannot reach {_broker} ({e.Message}); retrying in {backoff.TotalSeconds:0.##} s");
                 await Task.Delay(backoff, cancellationToken).ContinueWith(_ => { });
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));

@@ -11,6 +11,8 @@ public sealed record DeviceView(string Id, DeviceReport? Report, bool Online);
 /// <summary>
 /// The host's side of the fleet protocol (docs/fleet-protocol.md): sees every device's retained status
 /// and presence, sends signed commands (chunked), and delivers the devices' results as they arrive.
+/// A retained message published while this connection's subscription is being set up can be missed on
+/// MQTTnet's broker; in-process fleets (tests, demo, bench) therefore connect the host first.
 /// </summary>
 public sealed class FleetConnection : IAsyncDisposable
 {

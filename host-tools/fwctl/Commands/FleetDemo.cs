@@ -61,8 +61,9 @@ public static class FleetDemo
         var address = new BrokerAddress("127.0.0.1", port, false, null, null);
         DemoCommand.Step($"Fleet 1. An MQTT 5 broker on {address} and {Devices} simulated {board.Name} devices running the sample sensor gateway:");
         var template = new AgentOptions("gw", board, Path.Combine(catalog.Directory, board.Name), state, [key.PublicKey]);
-        await using var fleet = SimulatedFleet.Start(template, Devices, address, _ => { });
+        // The host subscribes before the devices announce themselves (see FleetConnection).
         await using var host = await FleetConnection.ConnectAsync(address, CancellationToken.None);
+        await using var fleet = SimulatedFleet.Start(template, Devices, address, _ => { });
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (host.Devices.Count(d => d.Online) < Devices && DateTime.UtcNow < deadline) await Task.Delay(20);
         Console.WriteLine($"   {host.Devices.Count(d => d.Online)} devices online; firmware build {Convert.ToHexStringLower(fleet.Devices[0].Agent.Firmware.BuildId)[..12]}");
