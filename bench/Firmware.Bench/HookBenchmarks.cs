@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Firmware.Device.Agent;
+using Firmware.Device.Hooks;
 using Firmware.Device.Hosting;
 using Firmware.Protocol.Boards;
 using Firmware.Protocol.Packages;
@@ -13,8 +14,9 @@ namespace Firmware.Bench;
 /// <summary>
 /// The cost a hook adds to a firmware call (targets.md: under 30 ns with an empty filter on the x64
 /// JIT; bpftime's userspace uprobe is about 190 ns). Each variant calls fw_calibrate in its own copy
-/// of the sample firmware: never hooked, hooked with no patch attached, and hooked with an empty
-/// filter (FW_CONTINUE) on the x64 JIT and on the interpreter.
+/// of the sample firmware: never hooked, hooked with no patch attached, hooked with a handler that does
+/// nothing (the stub and the native→managed dispatch alone), and hooked with an empty filter
+/// (FW_CONTINUE) on the x64 JIT and on the interpreter.
 /// </summary>
 public class HookBenchmarks
 {
@@ -31,7 +33,7 @@ public class HookBenchmarks
     private string _directory = "";
     private SensorGateway? _gateway;
 
-    [Params("unhooked", "detached", "x64", "interpreter")]
+    [Params("unhooked", "detached", "dispatch-only", "x64", "interpreter")]
     public string Variant { get; set; } = "";
 
     [GlobalSetup]
@@ -41,11 +43,14 @@ public class HookBenchmarks
         var catalog = new BoardCatalog(Path.Combine(RepoPaths.Root, "boards"));
         var board = catalog.Load("linux-x64");
         var sources = board.FirmwareSources.Select(s => Path.GetFullPath(Path.Combine(catalog.Directory, "linux-x64", s))).ToList();
-        if (Variant == "unhooked")
+        if (Variant is "unhooked" or "dispatch-only")
         {
             string library = Path.Combine(_directory, "libplain.so");
             FirmwareLibrary.Build(sources, library);
-            _gateway = new SensorGateway(FirmwareLibrary.Load(library));
+            var firmware = FirmwareLibrary.Load(library);
+            _gateway = new SensorGateway(firmware);
+            if (Variant == "dispatch-only")
+                HookTable.Hook(firmware.Export("fw_calibrate"), firmware.SizeOf("fw_calibrate"), "fw_calibrate").Exchange(new Continue());
             return;
         }
         if (Variant == "interpreter") board = board with { Engine = EngineKind.Interpreter };
@@ -70,6 +75,16 @@ public class HookBenchmarks
         int sum = 0;
         for (int i = 0; i < Calls; i++) sum += _gateway!.Calibrate(i);
         return sum;
+    }
+
+    /// <summary>Lets every call through: what the dispatch costs before any patch runs.</summary>
+    private sealed class Continue : IHookHandler
+    {
+        public bool Handle(ulong a0, ulong a1, ulong a2, ulong a3, out ulong result)
+        {
+            result = 0;
+            return false;
+        }
     }
 
     [GlobalCleanup]
