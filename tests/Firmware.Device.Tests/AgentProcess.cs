@@ -24,7 +24,7 @@ public sealed class AgentProcess : IDisposable
         _process = Process.Start(start)!;
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (Errors) Errors.Add(e.Data); };
         _process.BeginErrorReadLine();
-        Ready = NextLine() ?? throw new InvalidOperationException($"fwagent exited before it was ready: {string.Join('\n', Errors)}");
+        Ready = NextLine() ?? throw new InvalidOperationException($"fwagent exited ({WaitForExit()}) before it was ready: {string.Join('\n', Errors)}");
     }
 
     public JsonElement Ready { get; }

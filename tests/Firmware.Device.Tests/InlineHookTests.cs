@@ -1,5 +1,6 @@
 using Firmware.Device.Hooks;
 using Firmware.Device.Hooks.X64;
+using System.Runtime.InteropServices;
 using Firmware.Ebpf.Jit;
 
 namespace Firmware.Device.Tests;
@@ -18,7 +19,9 @@ public sealed unsafe class InlineHookTests
     public void A_rip_relative_first_instruction_means_the_same_in_the_trampoline()
     {
         // Not disposed: a hook stays for the life of the process (HookTable), so must the code it patched.
-        var code = ExecutableMemory.Create(LeaRipRet);
+        // Placed among the shared libraries, where firmware code lives: wherever the kernel puts an
+        // anonymous mapping, ±2 GiB around it may hold no free gap for the stub (seen: GC reservations).
+        var code = ExecutableMemory.CreateNear(LeaRipRet, NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "getpid"));
         var function = (delegate* unmanaged<ulong>)code.Address;
         ulong expected = (ulong)code.Address + 7 + 0x100;
         Assert.Equal(expected, function());

@@ -41,7 +41,15 @@ public static unsafe class HookTable
             var relocated = PrologueRelocator.Relocate(entry, size, name);
             ulong resume = (ulong)entry + (ulong)relocated.Sum(i => i.Length);
             var target = new HookStubTarget(slot.Armed, index, (nint)(delegate* unmanaged<int, ulong, ulong, ulong, ulong, ulong*, int>)&Dispatch);
-            var stub = ExecutableMemory.CreateNear(entry, 4096, address => X64HookStub.Encode(address, target, relocated, resume));
+            ExecutableMemory stub;
+            try
+            {
+                stub = ExecutableMemory.CreateNear(entry, 4096, address => X64HookStub.Encode(address, target, relocated, resume));
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new HookException(name, e.Message);
+            }
             Slots[index] = slot;
             Stubs.Add(stub);
             EntryPatch.WriteJump(entry, stub.Address, name);

@@ -105,17 +105,26 @@ public sealed unsafe class ExecutableMemory : IDisposable
     /// </summary>
     private static (nint, nuint) MapNear(nint target, nuint size)
     {
-        int tried = 0;
-        foreach (long hint in FreeAddressesNear((long)target, (long)size).Take(HintAttempts))
-        {
-            tried++;
-            nint address = mmap((nint)hint, size, ProtRead | ProtWrite, MapPrivate | MapAnonymous | MapFixedNoReplace, -1, 0);
-            if (address == MapFailed) continue; // taken since /proc/self/maps was read
-            if (address == (nint)hint) return (address, size);
-            munmap(address, size); // a kernel before 4.17 treats the flag as a hint
-        }
-        throw new InvalidOperationException($"no free memory within ±2 GiB of 0x{target:x} ({tried} free gaps tried)");
+        int tried = 0, errno = 0;
+        // Other threads (the runtime's GC and JIT) map memory too: a gap seen in /proc/self/maps can be
+        // taken before we get to it, so read the maps again a few times.
+        for (int round = 0; round < MapRounds; round++)
+            foreach (long hint in FreeAddressesNear((long)target, (long)size).Take(HintAttempts))
+            {
+                tried++;
+                nint address = mmap((nint)hint, size, ProtRead | ProtWrite, MapPrivate | MapAnonymous | MapFixedNoReplace, -1, 0);
+                if (address == MapFailed)
+                {
+                    errno = Marshal.GetLastPInvokeError();
+                    continue;
+                }
+                if (address == (nint)hint) return (address, size);
+                munmap(address, size); // a kernel before 4.17 treats the flag as a hint
+            }
+        throw new InvalidOperationException($"no free memory within ±2 GiB of 0x{target:x} ({tried} free gaps tried, last errno {errno})");
     }
+
+    private const int MapRounds = 8;
 
     /// <summary>In each gap between mappings, the page-aligned start closest to the target where <paramref name="size"/> bytes fit; nearest first.</summary>
     private static IEnumerable<long> FreeAddressesNear(long target, long size)
