@@ -7,6 +7,7 @@ using Firmware.Protocol.Boards;
 using Firmware.Protocol.Fleet;
 using Firmware.Protocol.Packages;
 using Firmware.Testing;
+using Firmware.Tools.Boards;
 using Firmware.Tools.Fleet;
 using Firmware.Tools.Packaging;
 
@@ -20,19 +21,6 @@ namespace Firmware.Bench;
 /// </summary>
 public static class FleetRollout
 {
-    private const string Filter = """
-        jlt %r3, 2, refuse
-        ldxb %r4, [%r2+1]
-        mov %r5, %r3
-        sub %r5, 2
-        jgt %r4, %r5, refuse
-        mov %r0, 0
-        exit
-        refuse:
-        lddw %r0, 0x1ffffffff
-        exit
-        """;
-
     public static async Task<int> RunAsync(int devices)
     {
         var catalog = new BoardCatalog(Path.Combine(RepoPaths.Root, "boards"));
@@ -51,7 +39,7 @@ public static class FleetRollout
             while (host.Devices.Count(d => d.Online) < devices) await Task.Delay(50);
             var started = clock.Elapsed;
 
-            var program = EbpfProgram.FromInstructions("filter", Assembler.Assemble(Filter));
+            var program = EbpfProgram.FromInstructions("filter", Assembler.Assemble(SamplePatches.LengthCheck));
             var package = PackageBuilder.Pack(program, new PackageTarget(board, "parse_packet", PatchKind.Filter, 1, [], "bench"), key).Package!;
             clock.Restart();
             var report = await new Rollout(host, key, new RolloutOptions(CanaryPercent: 1, Timeout: TimeSpan.FromMinutes(5)))

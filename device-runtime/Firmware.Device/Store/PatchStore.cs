@@ -96,7 +96,7 @@ public sealed class PatchStore
                 File.Delete(Path.Combine(_directory, journal.File));
             File.Delete(journalPath);
         }
-        foreach (string temporary in Directory.EnumerateFiles(_directory, "*.tmp", SearchOption.AllDirectories))
+        foreach (string temporary in Directory.EnumerateFiles(_directory, "*" + AtomicFile.TemporarySuffix, SearchOption.AllDirectories))
             File.Delete(temporary);
     }
 
@@ -116,16 +116,7 @@ public sealed class PatchStore
         }
     }
 
-    private void WriteAtomically(string name, byte[] bytes)
-    {
-        string path = Path.Combine(_directory, name), temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        {
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
-    }
+    private void WriteAtomically(string name, byte[] bytes) => AtomicFile.Write(Path.Combine(_directory, name), bytes);
 
     private sealed record Index(IReadOnlyList<StoredPatch> Patches);
 

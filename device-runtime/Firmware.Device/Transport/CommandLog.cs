@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Firmware.Device.Store;
 using Firmware.Protocol.Fleet;
 
 namespace Firmware.Device.Transport;
@@ -28,12 +28,6 @@ public sealed class CommandLog
     {
         _results.Add(result);
         if (_results.Count > Capacity) _results.RemoveRange(0, _results.Count - Capacity);
-        string temporary = _path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        {
-            JsonSerializer.Serialize(stream, _results, FleetJson.Options);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, _path, overwrite: true);
+        AtomicFile.Write(_path, FleetJson.Encode(_results));
     }
 }

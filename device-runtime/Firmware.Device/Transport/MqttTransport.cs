@@ -86,7 +86,7 @@ public sealed class MqttTransport : IAsyncDisposable
         _mayConnect = new(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_client.IsConnected) return;
         // Say so explicitly too: not every broker publishes the will on a disconnect that asks for it (MQTTnet's server does not).
-        await _client.PublishAsync(FleetMqtt.Message(FleetTopics.Presence(_agent.Id), "offline"u8.ToArray(), retain: true));
+        await _client.PublishAsync(FleetMqtt.Message(FleetTopics.Presence(_agent.Id), FleetTopics.Offline.ToArray(), retain: true));
         await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder()
                 .WithReason(MqttClientDisconnectOptionsReason.DisconnectWithWillMessage).Build());
     }
@@ -104,7 +104,7 @@ public sealed class MqttTransport : IAsyncDisposable
     {
         var options = FleetMqtt.Options(_broker, _agent.Id, persistentSession: true)
             .WithWillTopic(FleetTopics.Presence(_agent.Id))
-            .WithWillPayload("offline"u8.ToArray())
+            .WithWillPayload(FleetTopics.Offline.ToArray())
             .WithWillRetain()
             .WithWillQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
@@ -112,7 +112,7 @@ public sealed class MqttTransport : IAsyncDisposable
         if (!connected.IsSessionPresent)
             await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
                 .WithTopicFilter(FleetTopics.Jobs(_agent.Id), MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
-        await _client.PublishAsync(FleetMqtt.Message(FleetTopics.Presence(_agent.Id), "online"u8.ToArray(), retain: true), cancellationToken);
+        await _client.PublishAsync(FleetMqtt.Message(FleetTopics.Presence(_agent.Id), FleetTopics.Online.ToArray(), retain: true), cancellationToken);
         await PublishStatusAsync(cancellationToken);
     }
 

@@ -20,6 +20,10 @@ public static class FleetTopics
     /// <summary>Device → host, retained: "online", or "offline" (the broker publishes it as the device's last will).</summary>
     public static string Presence(string device) => $"{Root}/{device}/presence";
 
+    /// <summary>The two presence payloads.</summary>
+    public static ReadOnlySpan<byte> Online => "online"u8;
+    public static ReadOnlySpan<byte> Offline => "offline"u8;
+
     public static string AllResults => $"{Root}/+/results";
     public static string AllStatus => $"{Root}/+/status";
     public static string AllPresence => $"{Root}/+/presence";

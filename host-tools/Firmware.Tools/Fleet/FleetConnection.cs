@@ -61,9 +61,12 @@ public sealed class FleetConnection : IAsyncDisposable
     }
 
     public IReadOnlyList<DeviceView> Devices => [.. _reports.Keys.Union(_online.Keys).Order(StringComparer.Ordinal)
-        .Select(id => new DeviceView(id, _reports.GetValueOrDefault(id), _online.GetValueOrDefault(id)))];
+        .Select(id => new DeviceView(id, _reports.GetValueOrDefault(id), IsOnline(id)))];
 
     /// <summary>Publishes a command, signed with <paramref name="key"/> (without one, only a bare-package install can be sent).</summary>
+    /// <summary>Whether the device's last presence said online (no list is built: rollouts ask often).</summary>
+    public bool IsOnline(string device) => _online.GetValueOrDefault(device);
+
     public async Task SendAsync(FleetCommand command, SigningKey? key, CancellationToken cancellationToken)
     {
         foreach (var chunk in CommandChunks.Split(command.Encode(key)))
@@ -76,7 +79,7 @@ public sealed class FleetConnection : IAsyncDisposable
         if (device is null) return;
         byte[] payload = FleetMqtt.Payload(message);
         if (message.Topic == FleetTopics.Presence(device))
-            _online[device] = payload.AsSpan().SequenceEqual("online"u8);
+            _online[device] = payload.AsSpan().SequenceEqual(FleetTopics.Online);
         else if (message.Topic == FleetTopics.Status(device) && FleetJson.Decode<DeviceReport>(payload) is { } report && report.Device == device)
         {
             _reports[device] = report;

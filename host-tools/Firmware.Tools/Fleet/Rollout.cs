@@ -78,7 +78,7 @@ public sealed class Rollout(FleetConnection fleet, SigningKey? key, RolloutOptio
                 }
                 Report(progress, targets.Count, phase);
                 bool canaryPhase = phase == "canary";
-                await WaitAsync(() => devices.All(d => Answered(d) || (!canaryPhase && !IsOnline(d))), progress, targets.Count, phase, deadline.Token);
+                await WaitAsync(() => devices.All(d => Answered(d) || (!canaryPhase && !fleet.IsOnline(d))), progress, targets.Count, phase, deadline.Token);
                 abortReason = AbortReason(targets.Count, canaryPhase, devices);
                 if (abortReason is not null) break;
             }
@@ -128,7 +128,7 @@ public sealed class Rollout(FleetConnection fleet, SigningKey? key, RolloutOptio
             _rollbacks[(command.IdHex, device)] = true;
             await fleet.SendAsync(command, key, cancellationToken);
         }
-        await WaitAsync(() => applied.All(d => _outcomes[d].State == DeviceRolloutState.RolledBack || !IsOnline(d)), progress, targets, "rolling back", cancellationToken);
+        await WaitAsync(() => applied.All(d => _outcomes[d].State == DeviceRolloutState.RolledBack || !fleet.IsOnline(d)), progress, targets, "rolling back", cancellationToken);
     }
 
     private void OnResult(JobResult result)
@@ -145,8 +145,6 @@ public sealed class Rollout(FleetConnection fleet, SigningKey? key, RolloutOptio
     }
 
     private bool Answered(string device) => _outcomes[device].State is not (DeviceRolloutState.Sent or DeviceRolloutState.Queued);
-
-    private bool IsOnline(string device) => fleet.Devices.FirstOrDefault(d => d.Id == device)?.Online ?? false;
 
     private async Task WaitAsync(Func<bool> done, IProgress<RolloutProgress>? progress, int targets, string phase, CancellationToken cancellationToken)
     {

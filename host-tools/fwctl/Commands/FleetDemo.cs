@@ -6,6 +6,7 @@ using Firmware.Ebpf.Text;
 using Firmware.Protocol.Boards;
 using Firmware.Protocol.Fleet;
 using Firmware.Protocol.Packages;
+using Firmware.Tools.Boards;
 using Firmware.Tools.Fleet;
 using Firmware.Tools.Packaging;
 using Spectre.Console;
@@ -21,22 +22,6 @@ namespace Fwctl.Commands;
 public static class FleetDemo
 {
     private const int Devices = 8;
-
-    /// <summary>fw_parse_packet(pkt = r2, len = r3): refuses packets whose length byte claims more than they carry.</summary>
-    private const string LengthCheck = """
-        # parse_packet hook: r2 = pkt, r3 = len
-        jlt %r3, 2, refuse
-        ldxb %r4, [%r2+1]
-        mov %r5, %r3
-        sub %r5, 2
-        jgt %r4, %r5, refuse
-        jgt %r4, 32, refuse
-        mov %r0, 0
-        exit
-        refuse:
-        lddw %r0, 0x1ffffffff
-        exit
-        """;
 
     public static int Run()
     {
@@ -74,7 +59,7 @@ public static class FleetDemo
         Console.WriteLine($"   in {before.Seconds:0.0} s: {before.Packets:N0} packets, {before.Overruns:N0} overruns (canary tripped) on {before.DevicesOverrun} of {Devices} devices");
 
         DemoCommand.Step("Fleet 3. The fix, a filter on fw_parse_packet, assembled, verified for the hook and signed:");
-        var program = EbpfProgram.FromInstructions("parse_packet_length_check", Assembler.Assemble(LengthCheck));
+        var program = EbpfProgram.FromInstructions("parse_packet_length_check", Assembler.Assemble(SamplePatches.LengthCheck));
         var packed = PackageBuilder.Pack(program, new PackageTarget(board, "parse_packet", PatchKind.Filter, 1, fleet.Devices[0].Agent.Firmware.BuildId, "demo"), key);
         if (packed.Package is null)
         {
