@@ -56,4 +56,11 @@ internal static class CborFields
         long key = Integer(reader, field + " key");
         return key > previous && key < 256 ? (int)key : throw new PackageFormatException($"{field}: unexpected key {key}");
     }
+
+    /// <summary>For maps with a fixed set of keys: the next key must be exactly <paramref name="expected"/>.</summary>
+    public static void ExpectKey(CborReader reader, int expected, string field)
+    {
+        long key = Integer(reader, field + " key");
+        if (key != expected) throw new PackageFormatException($"{field}: expected key {expected}, found {key}");
+    }
 }

@@ -1,5 +1,6 @@
 using System.Formats.Cbor;
 using Firmware.Ebpf.Programs;
+using Firmware.Protocol.Containers;
 using static Firmware.Protocol.Packages.CborFields;
 using K = Firmware.Protocol.Packages.ManifestKeys;
 
@@ -8,12 +9,12 @@ namespace Firmware.Protocol.Packages;
 /// <summary>The manifest's CBOR encoding (canonical: definite lengths, keys ascending); see docs/package-format.md.</summary>
 internal static class ManifestCodec
 {
-    private const int ManifestEntries = 13;
+    private const int RequiredEntries = 13;
 
     public static byte[] Encode(PackageManifest m)
     {
         var writer = new CborWriter(CborConformanceMode.Canonical);
-        writer.WriteStartMap(ManifestEntries);
+        writer.WriteStartMap(RequiredEntries + (m.Container is null ? 0 : 1));
         writer.WriteInt32(K.FormatVersion); writer.WriteInt32(PackageManifest.FormatVersion);
         writer.WriteInt32(K.Sequence); writer.WriteUInt64(m.Sequence);
         writer.WriteInt32(K.Board); writer.WriteTextString(m.Board);
@@ -34,8 +35,33 @@ internal static class ManifestCodec
         writer.WriteEndArray();
         writer.WriteInt32(K.Verdict); writer.WriteTextString(m.Verdict.Name());
         writer.WriteInt32(K.Description); writer.WriteTextString(m.Description);
+        if (m.Container is not null) { writer.WriteInt32(K.Container); EncodeContainer(writer, m.Container); }
         writer.WriteEndMap();
         return writer.Encode();
+    }
+
+    private static void EncodeContainer(CborWriter writer, ContainerSpec container)
+    {
+        writer.WriteStartMap(3);
+        writer.WriteInt32(K.ContainerName); writer.WriteTextString(container.Name);
+        writer.WriteInt32(K.ContainerPrograms);
+        writer.WriteStartArray(container.Programs.Count);
+        foreach (var program in container.Programs)
+        {
+            writer.WriteStartMap(3);
+            writer.WriteInt32(K.ContainerProgramName); writer.WriteTextString(program.Name);
+            writer.WriteInt32(K.ContainerProgramFirst); writer.WriteInt32(program.FirstInstruction);
+            writer.WriteInt32(K.ContainerProgramCount); writer.WriteInt32(program.InstructionCount);
+            writer.WriteEndMap();
+        }
+        writer.WriteEndArray();
+        writer.WriteInt32(K.ContainerLimits);
+        writer.WriteStartMap(3);
+        writer.WriteInt32(K.LimitBudget); writer.WriteUInt64(container.Limits.Budget);
+        writer.WriteInt32(K.LimitRunsPerSecond); writer.WriteUInt32(container.Limits.RunsPerSecond);
+        writer.WriteInt32(K.LimitPublishesPerSecond); writer.WriteUInt32(container.Limits.PublishesPerSecond);
+        writer.WriteEndMap();
+        writer.WriteEndMap();
     }
 
     private static void EncodeMap(CborWriter writer, MapDefinition map)
@@ -62,6 +88,7 @@ internal static class ManifestCodec
         byte[]? buildId = null, digest = null;
         List<MapDefinition>? maps = null;
         List<int>? helpers = null;
+        ContainerSpec? container = null;
         for (int i = 0, key = 0; i < count; i++)
         {
             key = Key(reader, key, "manifest");
@@ -80,6 +107,7 @@ internal static class ManifestCodec
                 case K.Helpers: helpers = DecodeList(reader, PackageLimits.MaxHelpers, "helpers", r => (int)Unsigned(r, int.MaxValue, "helper")); break;
                 case K.Verdict: verdict = Text(reader, PackageLimits.MaxNameLength, "verdict"); break;
                 case K.Description: description = Text(reader, PackageLimits.MaxDescriptionLength, "description"); break;
+                case K.Container: container = DecodeContainer(reader); break;
                 default: throw new PackageFormatException($"manifest: unknown key {key}");
             }
         }
@@ -87,19 +115,72 @@ internal static class ManifestCodec
         if (reader.BytesRemaining != 0) throw new PackageFormatException("manifest: bytes after the end");
         if (version != PackageManifest.FormatVersion)
             throw new PackageFormatException($"format version {version?.ToString() ?? "missing"} (this reader knows {PackageManifest.FormatVersion})");
+        var patchKind = PatchKinds.Parse(kind ?? throw Missing("kind")) ?? throw new PackageFormatException($"kind: unknown '{kind}'");
+        if ((patchKind == PatchKind.Container) != (container is not null))
+            throw new PackageFormatException("manifest: a container package has a container section, and only it does");
+        if (container?.Problem((int)(programSize ?? 0) / Firmware.Ebpf.Isa.Instruction.Size) is { } problem) throw new PackageFormatException(problem);
         return new PackageManifest(
             Sequence: sequence ?? throw Missing("sequence"),
             Board: board ?? throw Missing("board"),
             FirmwareBuildId: buildId ?? throw Missing("firmware build id"),
             Hook: hook ?? throw Missing("hook"),
-            Kind: PatchKinds.Parse(kind ?? throw Missing("kind")) ?? throw new PackageFormatException($"kind: unknown '{kind}'"),
+            Kind: patchKind,
             ProgramName: programName ?? throw Missing("program name"),
             ProgramSize: (int)(programSize ?? throw Missing("program size")),
             ProgramDigest: digest ?? throw Missing("program digest"),
             Maps: maps ?? throw Missing("maps"),
             Helpers: helpers ?? throw Missing("helpers"),
             Verdict: VerifierVerdicts.Parse(verdict ?? throw Missing("verdict")) ?? throw new PackageFormatException($"verdict: unknown '{verdict}'"),
-            Description: description ?? throw Missing("description"));
+            Description: description ?? throw Missing("description"),
+            Container: container);
+    }
+
+    private static ContainerSpec DecodeContainer(CborReader reader)
+    {
+        int count = StartMap(reader, 3, "container");
+        string? name = null;
+        List<ContainerProgram>? programs = null;
+        ContainerLimits? limits = null;
+        for (int i = 0, key = 0; i < count; i++)
+        {
+            key = Key(reader, key, "container");
+            switch (key)
+            {
+                case K.ContainerName: name = Text(reader, PackageLimits.MaxNameLength, "container name"); break;
+                case K.ContainerPrograms: programs = DecodeList(reader, ContainerSpec.MaxPrograms, "container programs", DecodeContainerProgram); break;
+                case K.ContainerLimits: limits = DecodeLimits(reader); break;
+                default: throw new PackageFormatException($"container: unknown key {key}");
+            }
+        }
+        reader.ReadEndMap();
+        return new ContainerSpec(name ?? throw Missing("container name"), programs ?? throw Missing("container programs"), limits ?? throw Missing("container limits"));
+    }
+
+    private static ContainerProgram DecodeContainerProgram(CborReader reader)
+    {
+        const int maxInstructions = PackageLimits.MaxProgramBytes / Firmware.Ebpf.Isa.Instruction.Size;
+        if (StartMap(reader, 3, "container program") != 3) throw new PackageFormatException("container program: expected name, first instruction and count");
+        ExpectKey(reader, K.ContainerProgramName, "container program");
+        string name = Text(reader, PackageLimits.MaxNameLength, "container program name");
+        ExpectKey(reader, K.ContainerProgramFirst, "container program");
+        int first = (int)Unsigned(reader, maxInstructions, "container program first instruction");
+        ExpectKey(reader, K.ContainerProgramCount, "container program");
+        int instructions = (int)Unsigned(reader, maxInstructions, "container program instruction count");
+        reader.ReadEndMap();
+        return new ContainerProgram(name, first, instructions);
+    }
+
+    private static ContainerLimits DecodeLimits(CborReader reader)
+    {
+        if (StartMap(reader, 3, "container limits") != 3) throw new PackageFormatException("container limits: expected budget, runs and publishes per second");
+        ExpectKey(reader, K.LimitBudget, "container limits");
+        ulong budget = Unsigned(reader, ulong.MaxValue, "container budget");
+        ExpectKey(reader, K.LimitRunsPerSecond, "container limits");
+        uint runs = (uint)Unsigned(reader, uint.MaxValue, "container runs per second");
+        ExpectKey(reader, K.LimitPublishesPerSecond, "container limits");
+        uint publishes = (uint)Unsigned(reader, uint.MaxValue, "container publishes per second");
+        reader.ReadEndMap();
+        return new ContainerLimits(budget, runs, publishes);
     }
 
     private static byte[] DecodeDigest(CborReader reader)

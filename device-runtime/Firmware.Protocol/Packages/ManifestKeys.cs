@@ -19,6 +19,18 @@ internal static class ManifestKeys
     public const int Helpers = 11;
     public const int Verdict = 12;
     public const int Description = 13;
+    public const int Container = 15;
+
+    // The container section (key 15).
+    public const int ContainerName = 1;
+    public const int ContainerPrograms = 2;
+    public const int ContainerLimits = 3;
+    public const int ContainerProgramName = 1;
+    public const int ContainerProgramFirst = 2;
+    public const int ContainerProgramCount = 3;
+    public const int LimitBudget = 1;
+    public const int LimitRunsPerSecond = 2;
+    public const int LimitPublishesPerSecond = 3;
 
     // A map definition.
     public const int MapName = 1;

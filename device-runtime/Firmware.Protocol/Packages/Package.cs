@@ -1,3 +1,4 @@
+using Firmware.Ebpf.Isa;
 using Firmware.Ebpf.Programs;
 
 namespace Firmware.Protocol.Packages;
@@ -11,4 +12,13 @@ public sealed record Package(PackageManifest Manifest, byte[] Program, byte[] Ke
     /// </summary>
     public EbpfProgram LoadProgram() =>
         new(Manifest.ProgramName, EbpfProgram.FromBytecode(Manifest.ProgramName, Program).Instructions, Manifest.Maps);
+
+    /// <summary>A container package's programs, each its slice of the bytecode with the package's (shared) maps.</summary>
+    public IReadOnlyList<EbpfProgram> LoadContainerPrograms()
+    {
+        var container = Manifest.Container ?? throw new InvalidOperationException("not a container package");
+        return [.. container.Programs.Select(p => new EbpfProgram(p.Name,
+            EbpfProgram.FromBytecode(p.Name, Program.AsSpan(p.FirstInstruction * Instruction.Size, p.InstructionCount * Instruction.Size)).Instructions,
+            Manifest.Maps))];
+    }
 }

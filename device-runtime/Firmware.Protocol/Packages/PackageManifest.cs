@@ -1,4 +1,5 @@
 using Firmware.Ebpf.Programs;
+using Firmware.Protocol.Containers;
 
 namespace Firmware.Protocol.Packages;
 
@@ -26,6 +27,7 @@ public static class VerifierVerdicts
 /// The signed manifest of a package (docs/package-format.md), modelled on SUIT: which device, firmware
 /// build and hook it applies to, its anti-rollback sequence number, and the program's size and digest.
 /// The program bytes travel beside the manifest in the envelope, bound to it by <see cref="ProgramDigest"/>.
+/// A container package (<see cref="PatchKind.Container"/>) has a <see cref="Container"/> section, and only it does.
 /// </summary>
 public sealed record PackageManifest(
     ulong Sequence,
@@ -39,7 +41,8 @@ public sealed record PackageManifest(
     IReadOnlyList<MapDefinition> Maps,
     IReadOnlyList<int> Helpers,
     VerifierVerdict Verdict,
-    string Description)
+    string Description,
+    ContainerSpec? Container = null)
 {
     /// <summary>The format this code writes and the only one it reads.</summary>
     public const int FormatVersion = 1;

@@ -39,5 +39,14 @@ public static class PackageWriter
             if (name.Length > PackageLimits.MaxNameLength) throw new PackageFormatException($"name '{name}' is longer than {PackageLimits.MaxNameLength} characters");
         if (m.Maps.Any(map => map.InitialValue?.Length > PackageLimits.MaxInitialValueBytes))
             throw new PackageFormatException($"a map's initial value is larger than {PackageLimits.MaxInitialValueBytes} bytes");
+        if ((m.Kind == PatchKind.Container) != (m.Container is not null))
+            throw new PackageFormatException("a container package has a container section, and only it does");
+        if (m.Container is { } container)
+        {
+            if (container.Programs.Count > Containers.ContainerSpec.MaxPrograms) throw new PackageFormatException($"more than {Containers.ContainerSpec.MaxPrograms} container programs");
+            if (container.Problem(program.Length / Firmware.Ebpf.Isa.Instruction.Size) is { } problem) throw new PackageFormatException(problem);
+            foreach (string name in container.Programs.Select(p => p.Name).Append(container.Name))
+                if (name.Length > PackageLimits.MaxNameLength) throw new PackageFormatException($"name '{name}' is longer than {PackageLimits.MaxNameLength} characters");
+        }
     }
 }
