@@ -1,3 +1,4 @@
+using Firmware.Ebpf.Jit;
 using Firmware.Ebpf.Jit.Arm64;
 using Firmware.Ebpf.Jit.X64;
 
@@ -19,11 +20,12 @@ public static class Engines
         : Arm64Jit.IsSupported ? [Interpreter, Arm64]
         : [Interpreter];
 
-    public static IEngine Create(string name, ProgramInstance instance) => name switch
+    /// <param name="proofs">What the verifier proved: every engine leaves those accesses unchecked.</param>
+    public static IEngine Create(string name, ProgramInstance instance, IAccessProofs? proofs = null) => name switch
     {
-        Interpreter => new Interpreter.Interpreter(instance),
-        X64 when X64Jit.IsSupported => X64Jit.CreateEngine(instance),
-        Arm64 when Arm64Jit.IsSupported => Arm64Jit.CreateEngine(instance),
+        Interpreter => new Interpreter.Interpreter(instance, proofs),
+        X64 when X64Jit.IsSupported => X64Jit.CreateEngine(instance, proofs),
+        Arm64 when Arm64Jit.IsSupported => Arm64Jit.CreateEngine(instance, proofs),
         _ => throw new ArgumentException($"unknown engine '{name}' (available: {string.Join(", ", Names)})", nameof(name)),
     };
 }

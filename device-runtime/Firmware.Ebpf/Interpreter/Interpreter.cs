@@ -5,13 +5,14 @@ using System.Runtime.InteropServices;
 using Firmware.Ebpf.Engine;
 using Firmware.Ebpf.Helpers;
 using Firmware.Ebpf.Isa;
+using Firmware.Ebpf.Jit;
 using Firmware.Ebpf.Memory;
 
 namespace Firmware.Ebpf.Interpreter;
 
 /// <summary>
 /// The reference engine: a switch over pre-decoded slots. Every load and store is checked against
-/// the run's regions before the host touches memory; faults, budget exhaustion and call depth come
+/// the run's regions before the host touches memory, unless the verifier proved it safe; faults, budget exhaustion and call depth come
 /// back as values. Nothing here allocates per run.
 /// </summary>
 public sealed unsafe class Interpreter : IEngine
@@ -19,10 +20,11 @@ public sealed unsafe class Interpreter : IEngine
     private readonly DecodedOp[] _ops;
     private readonly Helper[] _helpers;
 
-    public Interpreter(ProgramInstance instance)
+    /// <param name="proofs">Accesses the verifier proved safe: they run without a region check.</param>
+    public Interpreter(ProgramInstance instance, IAccessProofs? proofs = null)
     {
         Instance = instance;
-        _ops = Predecoder.Decode(instance, out _helpers);
+        _ops = Predecoder.Decode(instance, proofs ?? NoProofs.Instance, out _helpers);
     }
 
     public string Name => "interpreter";
@@ -150,18 +152,28 @@ public sealed unsafe class Interpreter : IEngine
                     case 0x73: address = *dst + (ulong)op->Offset; if (!Allowed(regions, address, 1, Access.Write)) goto writeFault; *(byte*)address = (byte)src; continue;
                     case 0x7b: address = *dst + (ulong)op->Offset; if (!Allowed(regions, address, 8, Access.Write)) goto writeFault; Unsafe.WriteUnaligned((void*)address, src); continue;
 
-                    case 0xc3:
-                        address = *dst + (ulong)op->Offset;
-                        if (!Allowed(regions, address, 4, Access.ReadWrite)) goto writeFault;
-                        if ((address & 3) != 0) goto alignmentFault;
-                        Atomics.Execute32((uint*)address, (int)op->Imm, r + op->Src, r);
-                        continue;
-                    case 0xdb:
-                        address = *dst + (ulong)op->Offset;
-                        if (!Allowed(regions, address, 8, Access.ReadWrite)) goto writeFault;
-                        if ((address & 7) != 0) goto alignmentFault;
-                        Atomics.Execute64((ulong*)address, (int)op->Imm, r + op->Src, r);
-                        continue;
+                    case 0xc3: address = *dst + (ulong)op->Offset; if (!Allowed(regions, address, 4, Access.ReadWrite)) goto writeFault; goto atomic32;
+                    case 0xdb: address = *dst + (ulong)op->Offset; if (!Allowed(regions, address, 8, Access.ReadWrite)) goto writeFault; goto atomic64;
+
+                    // The same, proven safe by the verifier (PseudoOp.Unchecked): no region check.
+                    case 0x41: *dst = Unsafe.ReadUnaligned<uint>((void*)(src + (ulong)op->Offset)); continue;
+                    case 0x49: *dst = Unsafe.ReadUnaligned<ushort>((void*)(src + (ulong)op->Offset)); continue;
+                    case 0x51: *dst = *(byte*)(src + (ulong)op->Offset); continue;
+                    case 0x59: *dst = Unsafe.ReadUnaligned<ulong>((void*)(src + (ulong)op->Offset)); continue;
+                    case 0xa1: *dst = (ulong)Unsafe.ReadUnaligned<int>((void*)(src + (ulong)op->Offset)); continue;
+                    case 0xa9: *dst = (ulong)Unsafe.ReadUnaligned<short>((void*)(src + (ulong)op->Offset)); continue;
+                    case 0xb1: *dst = (ulong)*(sbyte*)(src + (ulong)op->Offset); continue;
+                    case 0x42: Unsafe.WriteUnaligned((void*)(*dst + (ulong)op->Offset), (uint)imm); continue;
+                    case 0x4a: Unsafe.WriteUnaligned((void*)(*dst + (ulong)op->Offset), (ushort)imm); continue;
+                    case 0x52: *(byte*)(*dst + (ulong)op->Offset) = (byte)imm; continue;
+                    case 0x5a: Unsafe.WriteUnaligned((void*)(*dst + (ulong)op->Offset), imm); continue;
+                    case 0x43: Unsafe.WriteUnaligned((void*)(*dst + (ulong)op->Offset), (uint)src); continue;
+                    case 0x4b: Unsafe.WriteUnaligned((void*)(*dst + (ulong)op->Offset), (ushort)src); continue;
+                    case 0x53: *(byte*)(*dst + (ulong)op->Offset) = (byte)src; continue;
+                    case 0x5b: Unsafe.WriteUnaligned((void*)(*dst + (ulong)op->Offset), src); continue;
+                    // Alignment is still checked, as the JITs do.
+                    case 0xe3: address = *dst + (ulong)op->Offset; goto atomic32;
+                    case 0xfb: address = *dst + (ulong)op->Offset; goto atomic64;
 
                     // JMP: 64-bit comparisons.
                     case Opcode.Ja: goto jump;
@@ -248,6 +260,15 @@ public sealed unsafe class Interpreter : IEngine
                     default:
                         throw new InvalidOperationException($"opcode 0x{op->Opcode:x2} passed the decoder but has no implementation");
                 }
+
+            atomic32:
+                if ((address & 3) != 0) goto alignmentFault;
+                Atomics.Execute32((uint*)address, (int)op->Imm, r + op->Src, r);
+                continue;
+            atomic64:
+                if ((address & 7) != 0) goto alignmentFault;
+                Atomics.Execute64((ulong*)address, (int)op->Imm, r + op->Src, r);
+                continue;
 
             jump:
                 int target = op->Offset;

@@ -1,13 +1,17 @@
 using Firmware.Ebpf.Engine;
 using Firmware.Ebpf.Helpers;
 using Firmware.Ebpf.Isa;
+using Firmware.Ebpf.Jit;
 
 namespace Firmware.Ebpf.Interpreter;
 
-/// <summary>Turns a validated program into <see cref="DecodedOp"/>s once, so the dispatch loop never re-decodes.</summary>
+/// <summary>
+/// Turns a validated program into <see cref="DecodedOp"/>s once, so the dispatch loop never re-decodes,
+/// and gives proven loads, stores and atomics their unchecked opcodes.
+/// </summary>
 internal static class Predecoder
 {
-    public static DecodedOp[] Decode(ProgramInstance instance, out Helper[] helpers)
+    public static DecodedOp[] Decode(ProgramInstance instance, IAccessProofs proofs, out Helper[] helpers)
     {
         var code = instance.Program.Instructions;
         var ops = new DecodedOp[code.Length];
@@ -21,6 +25,8 @@ internal static class Predecoder
             op.Src = insn.Src;
             op.Offset = insn.Offset;
             op.Imm = insn.Imm;
+            if (insn.Class is InstructionClass.Ldx or InstructionClass.St or InstructionClass.Stx && proofs.IsProvenSafe(pc))
+                op.Opcode = PseudoOp.Unchecked(op.Opcode);
             if (insn.IsLddw)
             {
                 op.Imm = (long)instance.ResolveLddw(insn, code[pc + 1]);

@@ -4,7 +4,9 @@ namespace Firmware.Ebpf.Interpreter;
 /// Internal opcodes for instructions whose raw opcode alone does not say what to do (sdiv/smod are
 /// div/mod with offset 1, movsx is mov with an offset, le/be/bswap depend on imm and the host's byte
 /// order, call depends on src). They live in the LD class's free opcode space, which the decoder
-/// guarantees no accepted program uses except 0x18 (lddw).
+/// guarantees no accepted program uses except 0x18 (lddw). Loads, stores and atomics the verifier proved
+/// safe run unchecked: <see cref="Unchecked"/> moves them to addressing modes (ABS, IND and two undefined
+/// ones) the decoder rejects in the LDX, ST and STX classes, so the dispatch switch tells them apart for free.
 /// </summary>
 internal static class PseudoOp
 {
@@ -15,4 +17,9 @@ internal static class PseudoOp
     public const byte ZeroExtend16 = 0x78, ZeroExtend32 = 0x80, Nop = 0x88;
     public const byte Swap16 = 0x90, Swap32 = 0x98, Swap64 = 0xa0;
     public const byte CallLocal = 0xa8;
+
+    /// <summary>The unchecked form of a LDX, ST or STX opcode: MEM (0x60) becomes 0x40, MEMSX (0x80) 0xa0, ATOMIC (0xc0) 0xe0.</summary>
+    public static byte Unchecked(byte opcode) => (byte)(opcode ^ UncheckedMode);
+
+    private const byte UncheckedMode = 0x20;
 }
