@@ -14,7 +14,7 @@ internal static class ManifestCodec
     public static byte[] Encode(PackageManifest m)
     {
         var writer = new CborWriter(CborConformanceMode.Canonical);
-        writer.WriteStartMap(RequiredEntries + (m.Container is null ? 0 : 1));
+        writer.WriteStartMap(RequiredEntries + (m.NativeDigest is null ? 0 : 1) + (m.Container is null ? 0 : 1));
         writer.WriteInt32(K.FormatVersion); writer.WriteInt32(PackageManifest.FormatVersion);
         writer.WriteInt32(K.Sequence); writer.WriteUInt64(m.Sequence);
         writer.WriteInt32(K.Board); writer.WriteTextString(m.Board);
@@ -24,7 +24,7 @@ internal static class ManifestCodec
         writer.WriteInt32(K.ProgramName); writer.WriteTextString(m.ProgramName);
         writer.WriteInt32(K.ProgramSize); writer.WriteInt32(m.ProgramSize);
         writer.WriteInt32(K.ProgramDigest);
-        writer.WriteStartArray(2); writer.WriteInt32(K.Sha256); writer.WriteByteString(m.ProgramDigest); writer.WriteEndArray();
+        EncodeDigest(writer, m.ProgramDigest);
         writer.WriteInt32(K.Maps);
         writer.WriteStartArray(m.Maps.Count);
         foreach (var map in m.Maps) EncodeMap(writer, map);
@@ -35,9 +35,15 @@ internal static class ManifestCodec
         writer.WriteEndArray();
         writer.WriteInt32(K.Verdict); writer.WriteTextString(m.Verdict.Name());
         writer.WriteInt32(K.Description); writer.WriteTextString(m.Description);
+        if (m.NativeDigest is not null) { writer.WriteInt32(K.NativeDigest); EncodeDigest(writer, m.NativeDigest); }
         if (m.Container is not null) { writer.WriteInt32(K.Container); EncodeContainer(writer, m.Container); }
         writer.WriteEndMap();
         return writer.Encode();
+    }
+
+    private static void EncodeDigest(CborWriter writer, byte[] digest)
+    {
+        writer.WriteStartArray(2); writer.WriteInt32(K.Sha256); writer.WriteByteString(digest); writer.WriteEndArray();
     }
 
     private static void EncodeContainer(CborWriter writer, ContainerSpec container)
@@ -85,7 +91,7 @@ internal static class ManifestCodec
         int count = StartMap(reader, 32, "manifest");
         ulong? version = null, sequence = null, programSize = null;
         string? board = null, hook = null, kind = null, programName = null, verdict = null, description = null;
-        byte[]? buildId = null, digest = null;
+        byte[]? buildId = null, digest = null, nativeDigest = null;
         List<MapDefinition>? maps = null;
         List<int>? helpers = null;
         ContainerSpec? container = null;
@@ -102,11 +108,12 @@ internal static class ManifestCodec
                 case K.Kind: kind = Text(reader, PackageLimits.MaxNameLength, "kind"); break;
                 case K.ProgramName: programName = Text(reader, PackageLimits.MaxNameLength, "program name"); break;
                 case K.ProgramSize: programSize = Unsigned(reader, PackageLimits.MaxProgramBytes, "program size"); break;
-                case K.ProgramDigest: digest = DecodeDigest(reader); break;
+                case K.ProgramDigest: digest = DecodeDigest(reader, "program digest"); break;
                 case K.Maps: maps = DecodeList(reader, PackageLimits.MaxMaps, "maps", DecodeMap); break;
                 case K.Helpers: helpers = DecodeList(reader, PackageLimits.MaxHelpers, "helpers", r => (int)Unsigned(r, int.MaxValue, "helper")); break;
                 case K.Verdict: verdict = Text(reader, PackageLimits.MaxNameLength, "verdict"); break;
                 case K.Description: description = Text(reader, PackageLimits.MaxDescriptionLength, "description"); break;
+                case K.NativeDigest: nativeDigest = DecodeDigest(reader, "native code digest"); break;
                 case K.Container: container = DecodeContainer(reader); break;
                 default: throw new PackageFormatException($"manifest: unknown key {key}");
             }
@@ -132,7 +139,8 @@ internal static class ManifestCodec
             Helpers: helpers ?? throw Missing("helpers"),
             Verdict: VerifierVerdicts.Parse(verdict ?? throw Missing("verdict")) ?? throw new PackageFormatException($"verdict: unknown '{verdict}'"),
             Description: description ?? throw Missing("description"),
-            Container: container);
+            Container: container,
+            NativeDigest: nativeDigest);
     }
 
     private static ContainerSpec DecodeContainer(CborReader reader)
@@ -183,14 +191,14 @@ internal static class ManifestCodec
         return new ContainerLimits(budget, runs, publishes);
     }
 
-    private static byte[] DecodeDigest(CborReader reader)
+    private static byte[] DecodeDigest(CborReader reader, string field)
     {
-        if (StartArray(reader, 2, "program digest") != 2) throw new PackageFormatException("program digest: expected [algorithm, bytes]");
-        long algorithm = Integer(reader, "program digest algorithm");
-        if (algorithm != K.Sha256) throw new PackageFormatException($"program digest: unsupported algorithm {algorithm} (only SHA-256, {K.Sha256})");
-        byte[] digest = Bytes(reader, 32, "program digest");
+        if (StartArray(reader, 2, field) != 2) throw new PackageFormatException($"{field}: expected [algorithm, bytes]");
+        long algorithm = Integer(reader, field + " algorithm");
+        if (algorithm != K.Sha256) throw new PackageFormatException($"{field}: unsupported algorithm {algorithm} (only SHA-256, {K.Sha256})");
+        byte[] digest = Bytes(reader, 32, field);
         reader.ReadEndArray();
-        return digest.Length == 32 ? digest : throw new PackageFormatException("program digest: expected 32 bytes");
+        return digest.Length == 32 ? digest : throw new PackageFormatException($"{field}: expected 32 bytes");
     }
 
     private static List<T> DecodeList<T>(CborReader reader, int max, string field, Func<CborReader, T> item)

@@ -19,6 +19,7 @@ internal static class ManifestKeys
     public const int Helpers = 11;
     public const int Verdict = 12;
     public const int Description = 13;
+    public const int NativeDigest = 14;
     public const int Container = 15;
 
     // The container section (key 15).
@@ -45,6 +46,13 @@ internal static class ManifestKeys
     // The envelope around the COSE_Sign1 manifest and the program.
     public const int EnvelopeManifest = 1;
     public const int EnvelopeProgram = 2;
+    public const int EnvelopeNative = 3;
+
+    // The native section (envelope key 3).
+    public const int NativeTarget = 1;
+    public const int NativeCode = 2;
+    public const int NativeRelocations = 3;
+    public const int NativeStackBytes = 4;
 
     /// <summary>COSE algorithm for SHA-256 digests (RFC 9054), as SUIT's digest is [algorithm, bytes].</summary>
     public const int Sha256 = -16;

@@ -4,7 +4,7 @@ using Firmware.Ebpf.Programs;
 namespace Firmware.Protocol.Packages;
 
 /// <summary>A package that passed every check the reader was asked to make.</summary>
-public sealed record Package(PackageManifest Manifest, byte[] Program, byte[] KeyId, int Algorithm)
+public sealed record Package(PackageManifest Manifest, byte[] Program, byte[] KeyId, int Algorithm, NativeCode? Native = null)
 {
     /// <summary>
     /// The program with its maps, ready for the device's own verification. Signed bytecode can still be

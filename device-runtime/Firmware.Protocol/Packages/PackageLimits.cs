@@ -15,4 +15,7 @@ public static class PackageLimits
     public const int MaxHelpers = 256;
     public const int MaxInitialValueBytes = 64 * 1024;
     public const int MaxKeyIdBytes = 32;
+    public const int MaxNativeCodeBytes = 256 * 1024;
+    public const int MaxRelocations = 4096;
+    public const int MaxNativeStackBytes = 64 * 1024;
 }

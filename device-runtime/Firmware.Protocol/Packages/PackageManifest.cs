@@ -28,6 +28,7 @@ public static class VerifierVerdicts
 /// build and hook it applies to, its anti-rollback sequence number, and the program's size and digest.
 /// The program bytes travel beside the manifest in the envelope, bound to it by <see cref="ProgramDigest"/>.
 /// A container package (<see cref="PatchKind.Container"/>) has a <see cref="Container"/> section, and only it does.
+/// A package with native code (<see cref="NativeCode"/>) has its <see cref="NativeDigest"/>, so the signature covers the code.
 /// </summary>
 public sealed record PackageManifest(
     ulong Sequence,
@@ -42,7 +43,8 @@ public sealed record PackageManifest(
     IReadOnlyList<int> Helpers,
     VerifierVerdict Verdict,
     string Description,
-    ContainerSpec? Container = null)
+    ContainerSpec? Container = null,
+    byte[]? NativeDigest = null)
 {
     /// <summary>The format this code writes and the only one it reads.</summary>
     public const int FormatVersion = 1;

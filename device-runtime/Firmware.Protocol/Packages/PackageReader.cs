@@ -19,10 +19,15 @@ public static class PackageReader
         CoseSign1 cose;
         PackageManifest manifest;
         byte[] program;
+        byte[]? nativeSection;
+        NativeCode? native;
         try
         {
-            (cose, program) = ReadEnvelope(bytes.ToArray());
+            (cose, program, nativeSection) = ReadEnvelope(bytes.ToArray());
             manifest = ManifestCodec.Decode(cose.Payload);
+            native = nativeSection is null ? null : NativeCodec.Decode(nativeSection);
+            if ((manifest.NativeDigest is null) != (nativeSection is null))
+                throw new PackageFormatException("the manifest has a native code digest exactly when the package has native code");
         }
         catch (Exception e) when (e is PackageFormatException or CborContentException or InvalidOperationException or FormatException or OverflowException)
         {
@@ -31,20 +36,28 @@ public static class PackageReader
         return CheckSignature(cose, policy.TrustedKeys)
             ?? CheckTarget(manifest, policy)
             ?? CheckDigest(manifest, program)
-            ?? new PackageCheck(PackageError.None, "ok", new Package(manifest, program, cose.KeyId, cose.Algorithm));
+            ?? CheckNativeDigest(manifest, nativeSection)
+            ?? new PackageCheck(PackageError.None, "ok", new Package(manifest, program, cose.KeyId, cose.Algorithm, native));
     }
 
-    private static (CoseSign1 Cose, byte[] Program) ReadEnvelope(byte[] bytes)
+    private static (CoseSign1 Cose, byte[] Program, byte[]? NativeSection) ReadEnvelope(byte[] bytes)
     {
         var reader = new CborReader(bytes, CborConformanceMode.Canonical);
-        if (StartMap(reader, 2, "package") != 2) throw new PackageFormatException("package: expected {1: manifest, 2: program}");
+        int entries = StartMap(reader, 3, "package");
+        if (entries < 2) throw new PackageFormatException("package: expected {1: manifest, 2: program, ?3: native code}");
         if (Key(reader, 0, "package") != K.EnvelopeManifest) throw new PackageFormatException("package: missing the manifest");
         var cose = CoseSign1.Read(reader);
         if (Key(reader, K.EnvelopeManifest, "package") != K.EnvelopeProgram) throw new PackageFormatException("package: missing the program");
         byte[] program = Bytes(reader, PackageLimits.MaxProgramBytes, "program");
+        byte[]? native = null;
+        if (entries == 3)
+        {
+            if (Key(reader, K.EnvelopeProgram, "package") != K.EnvelopeNative) throw new PackageFormatException("package: unknown key after the program");
+            native = reader.ReadEncodedValue().ToArray();
+        }
         reader.ReadEndMap();
         if (reader.BytesRemaining != 0) throw new PackageFormatException("package: bytes after the end");
-        return (cose, program);
+        return (cose, program, native);
     }
 
     private static PackageCheck? CheckSignature(CoseSign1 cose, IReadOnlyList<TrustedKey>? trustedKeys) =>
@@ -62,6 +75,11 @@ public static class PackageReader
                 $"sequence {manifest.Sequence} is not above {last}, the last installed for hook '{manifest.Hook}' (rollback refused)");
         return null;
     }
+
+    private static PackageCheck? CheckNativeDigest(PackageManifest manifest, byte[]? nativeSection) =>
+        nativeSection is null || CryptographicOperations.FixedTimeEquals(SHA256.HashData(nativeSection), manifest.NativeDigest)
+            ? null
+            : PackageCheck.Fail(PackageError.Digest, $"native code section ({nativeSection.Length} bytes) does not match the manifest's SHA-256");
 
     private static PackageCheck? CheckDigest(PackageManifest manifest, byte[] program) =>
         program.Length == manifest.ProgramSize && CryptographicOperations.FixedTimeEquals(SHA256.HashData(program), manifest.ProgramDigest)

@@ -5,21 +5,34 @@ using K = Firmware.Protocol.Packages.ManifestKeys;
 namespace Firmware.Protocol.Packages;
 
 /// <summary>
-/// Writes a package: the envelope {1: COSE_Sign1 over the manifest, 2: program bytes}. The manifest's
-/// program size and digest are computed here from <paramref name="program"/>, never taken from the caller.
+/// Writes a package: the envelope {1: COSE_Sign1 over the manifest, 2: program bytes, ?3: native code}.
+/// The manifest's program size and digest, and the native section's digest, are computed here from
+/// <paramref name="program"/> and <paramref name="native"/>, never taken from the caller.
 /// </summary>
 public static class PackageWriter
 {
-    public static byte[] Write(PackageManifest manifest, byte[] program, SigningKey key)
+    public static byte[] Write(PackageManifest manifest, byte[] program, SigningKey key, NativeCode? native = null)
     {
-        var bound = manifest with { ProgramSize = program.Length, ProgramDigest = SHA256.HashData(program) };
+        byte[]? nativeSection = native is null ? null : NativeCodec.Encode(native);
+        var bound = manifest with
+        {
+            ProgramSize = program.Length,
+            ProgramDigest = SHA256.HashData(program),
+            NativeDigest = nativeSection is null ? null : SHA256.HashData(nativeSection),
+        };
         Check(bound, program);
+        if (native is not null && NativeCodec.Problem(native) is { } problem) throw new PackageFormatException(problem);
         var writer = new CborWriter(CborConformanceMode.Canonical);
-        writer.WriteStartMap(2);
+        writer.WriteStartMap(nativeSection is null ? 2 : 3);
         writer.WriteInt32(K.EnvelopeManifest);
         CoseSign1.Write(writer, ManifestCodec.Encode(bound), key);
         writer.WriteInt32(K.EnvelopeProgram);
         writer.WriteByteString(program);
+        if (nativeSection is not null)
+        {
+            writer.WriteInt32(K.EnvelopeNative);
+            writer.WriteEncodedValue(nativeSection);
+        }
         writer.WriteEndMap();
         byte[] package = writer.Encode();
         return package.Length <= PackageLimits.MaxPackageBytes
