@@ -23,6 +23,7 @@ enum fw_fault {
     FW_FAULT_DEPTH = 4,
     FW_FAULT_WRITE = 5,
     FW_FAULT_ALIGNMENT = 6,
+    FW_FAULT_STOP = 7,
 };
 
 struct fw_env {
@@ -34,9 +35,11 @@ struct fw_env {
     uint32_t fault;
     uint32_t fault_insn;
     uint32_t fault_addr;
+    uint32_t stack_base;
+    uint32_t stack_size;
 };
 
-_Static_assert(sizeof(struct fw_env) == 32, "struct fw_env is part of the ABI");
+_Static_assert(sizeof(struct fw_env) == 40, "struct fw_env is part of the ABI");
 
 enum fw_relocation_kind {
     FW_RELOC_HELPER = 1,

@@ -11,6 +11,11 @@ static void fw_default_handler(void)
     for (;;) { }
 }
 
+/* Handlers an application may define; unhandled ones stop the board. */
+void fw_svcall_handler(void) __attribute__((weak, alias("fw_default_handler")));
+void fw_pendsv_handler(void) __attribute__((weak, alias("fw_default_handler")));
+void fw_systick_handler(void) __attribute__((weak, alias("fw_default_handler")));
+
 /* Cortex-M vector table: initial SP, reset, then the system exceptions; no device interrupts used. */
 __attribute__((section(".vectors"), used))
 static void (*const vectors[16])(void) = {
@@ -22,11 +27,11 @@ static void (*const vectors[16])(void) = {
     fw_fault_entry,     /* BusFault */
     fw_fault_entry,     /* UsageFault */
     0, 0, 0, 0,
-    fw_default_handler, /* SVCall */
+    fw_svcall_handler,
     fw_default_handler, /* DebugMonitor */
     0,
-    fw_default_handler, /* PendSV */
-    fw_default_handler, /* SysTick */
+    fw_pendsv_handler,
+    fw_systick_handler,
 };
 
 void fw_reset(void)

@@ -24,6 +24,11 @@ enum {
  */
 int fw_fault_hook(struct fw_exception_frame *frame, uint32_t exception);
 
+/* Weak: define them to handle these exceptions (the defaults stop the board). */
+void fw_svcall_handler(void);
+void fw_pendsv_handler(void);
+void fw_systick_handler(void);
+
 /* The application's entry, called by the reset handler once .data and .bss are ready. */
 int main(void);
 

@@ -152,7 +152,10 @@ public sealed partial class Thumb2Compiler
             _a.Emit(LoadStoreImmediate12(true, AccessWidth.Word, false, 2, Env, (uint)field));
             _a.Emit(LoadStoreImmediate12(false, AccessWidth.Word, false, 2, Registers, (uint)Slot(register)));
         }
-        _a.DataImmediate(DataOp.Add, false, 0, Registers, (uint)(StackBase + StackBytesOfFrames), Scratch);
+        _a.DataImmediate(DataOp.Add, false, 2, Registers, StackBase, Scratch);
+        _a.MovImmediate(3, (uint)StackBytesOfFrames);
+        _a.Emit(LoadStoreDual(false, 2, 3, Env, EnvStackBase));
+        _a.Emit(DataShiftedRegister(DataOp.Add, false, 2, 0, 3));
         _a.Emit(LoadStoreDual(false, 0, 1, Registers, Slot(Isa.Register.FramePointer)));
         _a.Bl(body);
 

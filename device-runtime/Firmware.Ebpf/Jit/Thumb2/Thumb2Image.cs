@@ -41,6 +41,8 @@ public enum Thumb2Fault
     CallDepth = 4,
     Write = 5,
     Alignment = 6,
+    /// <summary>A helper ended the run on purpose; the returned value is its result.</summary>
+    Stop = 7,
 }
 
 /// <summary>A program the Thumb-2 compiler cannot translate; the message names the instruction and the reason.</summary>
