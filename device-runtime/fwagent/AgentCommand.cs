@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Firmware.Device.Agent;
-using Firmware.Device.Hooks.X64;
+using Firmware.Device.Hooks;
 using Firmware.Device.Hosting;
 using Firmware.Device.Transport;
 using Firmware.Protocol.Boards;

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Firmware.Device.Hooks.X64;
 using Firmware.Ebpf.Jit;
 
 namespace Firmware.Device.Hooks;
@@ -30,21 +29,20 @@ public static unsafe class HookTable
     /// </summary>
     public static HookSlot Hook(nint entry, ulong size, string name)
     {
-        if (RuntimeInformation.ProcessArchitecture != Architecture.X64 || !OperatingSystem.IsLinux())
-            throw new HookException(name, $"inline hooks need Linux on x86-64 (this is {RuntimeInformation.ProcessArchitecture})");
+        var architecture = HookArchitecture.Current
+            ?? throw new HookException(name, $"inline hooks need Linux on x86-64 or AArch64 (this is {RuntimeInformation.OSDescription} on {RuntimeInformation.ProcessArchitecture})");
         lock (InstallLock)
         {
             if (ByEntry.TryGetValue(entry, out var existing)) return existing;
             int index = ByEntry.Count;
             if (index == Capacity) throw new HookException(name, $"all {Capacity} hook slots are in use");
             var slot = new HookSlot(index, name);
-            var relocated = PrologueRelocator.Relocate(entry, size, name);
-            ulong resume = (ulong)entry + (ulong)relocated.Sum(i => i.Length);
             var target = new HookStubTarget(slot.Armed, index, (nint)(delegate* unmanaged<int, ulong, ulong, ulong, ulong, ulong*, int>)&Dispatch);
+            var encodeStub = architecture.PrepareStub(entry, size, name, target);
             ExecutableMemory stub;
             try
             {
-                stub = ExecutableMemory.CreateNear(entry, 4096, address => X64HookStub.Encode(address, target, relocated, resume));
+                stub = ExecutableMemory.CreateNear(entry, 4096, architecture.Reach, encodeStub);
             }
             catch (InvalidOperationException e)
             {
@@ -52,7 +50,7 @@ public static unsafe class HookTable
             }
             Slots[index] = slot;
             Stubs.Add(stub);
-            EntryPatch.WriteJump(entry, stub.Address, name);
+            architecture.WriteBranch(entry, stub.Address, name);
             ByEntry.Add(entry, slot);
             return slot;
         }

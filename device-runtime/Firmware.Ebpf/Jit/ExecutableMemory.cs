@@ -4,13 +4,14 @@ namespace Firmware.Ebpf.Jit;
 
 /// <summary>
 /// Native code pages: mapped read-write, filled, then switched to read-execute (never writable and
-/// executable at once) with the instruction cache flushed (<see cref="InstructionCache"/>), unmapped on dispose. Code can be placed within ±2 GiB of a given address so
-/// that a rel32 jump or call from there reaches it (inline hooks need their trampolines that close).
+/// executable at once) with the instruction cache flushed (<see cref="InstructionCache"/>), unmapped on dispose. Code can be
+/// placed within a branch's reach of a given address (±2 GiB for x86-64's rel32, ±128 MiB for A64's B) so that a
+/// jump or call from there reaches it (inline hooks need their trampolines that close).
 /// </summary>
 public sealed unsafe class ExecutableMemory : IDisposable
 {
-    /// <summary>The reach of a rel32 displacement: every byte of the block must be this close to the target.</summary>
-    public const long NearReach = int.MaxValue;
+    /// <summary>The reach of x86-64's rel32 displacement, the default for near code.</summary>
+    public const long Rel32Reach = int.MaxValue;
 
     private const int ProtRead = 1, ProtWrite = 2, ProtExec = 4;
     private const int MapPrivate = 0x02, MapAnonymous = 0x20, MapFixedNoReplace = 0x100000;
@@ -39,20 +40,20 @@ public sealed unsafe class ExecutableMemory : IDisposable
     public static ExecutableMemory Create(ReadOnlySpan<byte> code) => Create(code, Map(0, PagesFor(code.Length)));
 
     /// <summary>
-    /// Maps <paramref name="code"/> so that all of it lies within <see cref="NearReach"/> of
+    /// Maps <paramref name="code"/> so that all of it lies within <see cref="Rel32Reach"/> of
     /// <paramref name="target"/>; throws when no free address that close can be found.
     /// </summary>
     public static ExecutableMemory CreateNear(ReadOnlySpan<byte> code, nint target) =>
-        Create(code, MapNear(target, PagesFor(code.Length)));
+        Create(code, MapNear(target, PagesFor(code.Length), Rel32Reach));
 
     /// <summary>
-    /// Maps room for <paramref name="capacity"/> bytes near <paramref name="target"/> first, then fills it
-    /// with what <paramref name="encodeAt"/> produces for that address: for code whose bytes depend on where
-    /// it lives (relocated instructions, rel32 jumps back to the target).
+    /// Maps room for <paramref name="capacity"/> bytes within <paramref name="reach"/> bytes of <paramref name="target"/>
+    /// first, then fills it with what <paramref name="encodeAt"/> produces for that address: for code whose bytes
+    /// depend on where it lives (relocated instructions, branches back to the target).
     /// </summary>
-    public static ExecutableMemory CreateNear(nint target, int capacity, Func<ulong, byte[]> encodeAt)
+    public static ExecutableMemory CreateNear(nint target, int capacity, long reach, Func<ulong, byte[]> encodeAt)
     {
-        (nint Address, nuint Size) mapping = MapNear(target, PagesFor(capacity));
+        (nint Address, nuint Size) mapping = MapNear(target, PagesFor(capacity), reach);
         byte[] code;
         try
         {
@@ -68,8 +69,8 @@ public sealed unsafe class ExecutableMemory : IDisposable
         return Create(code, mapping);
     }
 
-    /// <summary>Whether [Address, Address + Length) is within rel32 reach of <paramref name="target"/>.</summary>
-    public bool IsNear(nint target) => IsNear(_address, (nuint)Length, target);
+    /// <summary>Whether [Address, Address + Length) is within <paramref name="reach"/> bytes of <paramref name="target"/>.</summary>
+    public bool IsNear(nint target, long reach = Rel32Reach) => IsNear(_address, (nuint)Length, target, reach);
 
     private static ExecutableMemory Create(ReadOnlySpan<byte> code, (nint Address, nuint Size) mapping)
     {
@@ -103,13 +104,13 @@ public sealed unsafe class ExecutableMemory : IDisposable
     /// (/proc/self/maps) give the candidates, and Linux honours a hint when the range is free. Guessing
     /// hints instead fails in crowded address spaces (many libraries, the GC's reservations).
     /// </summary>
-    private static (nint, nuint) MapNear(nint target, nuint size)
+    private static (nint, nuint) MapNear(nint target, nuint size, long reach)
     {
         int tried = 0, errno = 0;
         // Other threads (the runtime's GC and JIT) map memory too: a gap seen in /proc/self/maps can be
         // taken before we get to it, so read the maps again a few times.
         for (int round = 0; round < MapRounds; round++)
-            foreach (long hint in FreeAddressesNear((long)target, (long)size).Take(HintAttempts))
+            foreach (long hint in FreeAddressesNear((long)target, (long)size, reach).Take(HintAttempts))
             {
                 tried++;
                 nint address = mmap((nint)hint, size, ProtRead | ProtWrite, MapPrivate | MapAnonymous | MapFixedNoReplace, -1, 0);
@@ -121,13 +122,13 @@ public sealed unsafe class ExecutableMemory : IDisposable
                 if (address == (nint)hint) return (address, size);
                 munmap(address, size); // a kernel before 4.17 treats the flag as a hint
             }
-        throw new InvalidOperationException($"no free memory within ±2 GiB of 0x{target:x} ({tried} free gaps tried, last errno {errno})");
+        throw new InvalidOperationException($"no free memory within ±{reach >> 20} MiB of 0x{target:x} ({tried} free gaps tried, last errno {errno})");
     }
 
     private const int MapRounds = 8;
 
     /// <summary>In each gap between mappings, the page-aligned start closest to the target where <paramref name="size"/> bytes fit; nearest first.</summary>
-    private static IEnumerable<long> FreeAddressesNear(long target, long size)
+    private static IEnumerable<long> FreeAddressesNear(long target, long size, long reach)
     {
         long page = Environment.SystemPageSize;
         var candidates = new List<long>();
@@ -138,7 +139,7 @@ public sealed unsafe class ExecutableMemory : IDisposable
                 candidates.Add(Math.Clamp(target & ~(page - 1), gapStart, start - size));
             gapStart = Math.Max(gapStart, end);
         }
-        return candidates.Where(c => IsNear((nint)c, (nuint)size, (nint)target)).OrderBy(c => Math.Abs(c - target));
+        return candidates.Where(c => IsNear((nint)c, (nuint)size, (nint)target, reach)).OrderBy(c => Math.Abs(c - target));
     }
 
     /// <summary>Below this, mmap hints are refused (vm.mmap_min_addr) or collide with the executable.</summary>
@@ -152,10 +153,10 @@ public sealed unsafe class ExecutableMemory : IDisposable
             .OrderBy(range => range.Item1)
             .ToList();
 
-    private static bool IsNear(nint address, nuint size, nint target)
+    private static bool IsNear(nint address, nuint size, nint target, long reach)
     {
         long start = (long)address - (long)target, end = start + (long)size;
-        return Math.Abs(start) <= NearReach && Math.Abs(end) <= NearReach;
+        return Math.Abs(start) <= reach && Math.Abs(end) <= reach;
     }
 
     public void Dispose()

@@ -54,6 +54,3 @@ public static class PrologueRelocator
         public override int ReadByte() => _offset < length ? start[_offset++] : -1;
     }
 }
-
-/// <summary>A firmware function cannot be hooked; the message names it and says why.</summary>
-public sealed class HookException(string function, string reason) : Exception($"cannot hook {function}: {reason}");

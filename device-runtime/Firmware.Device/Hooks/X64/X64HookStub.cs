@@ -64,6 +64,3 @@ public static class X64HookStub
 
     private static readonly AssemblerRegister64[] Arguments = [rdi, rsi, rdx, rcx, r8, r9];
 }
-
-/// <summary>What a stub reads and calls: the slot's armed word, its index and the managed dispatcher.</summary>
-public readonly record struct HookStubTarget(nint Armed, int Slot, nint Dispatcher);
