@@ -58,7 +58,7 @@ public sealed class DeviceAgent
         Directory.CreateDirectory(Path.GetDirectoryName(library)!);
         string built = options.FirmwareCache is null ? library : Path.Combine(options.FirmwareCache, name);
         Directory.CreateDirectory(Path.GetDirectoryName(built)!);
-        FirmwareLibrary.Build([.. options.Board.FirmwareSources.Select(s => Path.GetFullPath(Path.Combine(options.BoardDirectory, s)))], built);
+        FirmwareLibrary.Build([.. options.Board.FirmwareSources.Select(s => Path.GetFullPath(Path.Combine(options.BoardDirectory, s)))], built, options.Board.Architecture);
         if (built != library && (!File.Exists(library) || File.GetLastWriteTimeUtc(library) < File.GetLastWriteTimeUtc(built)))
             File.Copy(built, library, overwrite: true);
         var agent = new DeviceAgent(options, FirmwareLibrary.Load(library));

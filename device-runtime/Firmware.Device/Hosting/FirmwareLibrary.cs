@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using ELFSharp.ELF;
 using ELFSharp.ELF.Sections;
+using Firmware.Protocol.Boards;
+using BoardArchitecture = Firmware.Protocol.Boards.Architecture;
+using Architecture = System.Runtime.InteropServices.Architecture;
 
 namespace Firmware.Device.Hosting;
 
@@ -28,15 +31,22 @@ public sealed class FirmwareLibrary
     /// <summary>The GNU build id (.note.gnu.build-id): packages name the exact build they patch.</summary>
     public byte[] BuildId { get; }
 
+    /// <summary>The C compiler for firmware the agent hosts, by the board's architecture.</summary>
+    private static readonly Dictionary<BoardArchitecture, string> Compilers = new()
+    {
+        [BoardArchitecture.X86_64] = "gcc",
+        [BoardArchitecture.Aarch64] = "aarch64-linux-gnu-gcc",
+    };
+
     /// <summary>
-    /// Compiles <paramref name="sources"/> with gcc (or $CC) into <paramref name="output"/> unless it is
-    /// newer than every source. The build id note is requested explicitly so every build has one.
+    /// Compiles <paramref name="sources"/> for <paramref name="architecture"/> into <paramref name="output"/>
+    /// unless it is newer than every source. The build id note is requested explicitly so every build has one.
     /// </summary>
-    public static void Build(IReadOnlyList<string> sources, string output)
+    public static void Build(IReadOnlyList<string> sources, string output, BoardArchitecture architecture)
     {
         if (File.Exists(output) && sources.All(s => File.GetLastWriteTimeUtc(s) <= File.GetLastWriteTimeUtc(output)))
             return;
-        string compiler = Environment.GetEnvironmentVariable("CC") is { Length: > 0 } cc ? cc : "gcc";
+        string compiler = CompilerFor(architecture);
         string temporary = output + ".tmp";
         var start = new ProcessStartInfo(compiler) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (string argument in (string[])["-O2", "-fPIC", "-shared", "-pthread", "-Wl,--build-id=sha1", .. sources, "-o", temporary])
@@ -50,6 +60,19 @@ public sealed class FirmwareLibrary
             throw new FirmwareException($"{compiler} failed to build the firmware ({string.Join(' ', sources)}):\n{errors}");
         File.Move(temporary, output, overwrite: true);
     }
+
+    /// <summary>For this process's own architecture (tests and benchmarks that host the firmware directly).</summary>
+    public static void Build(IReadOnlyList<string> sources, string output) =>
+        Build(sources, output, RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? BoardArchitecture.Aarch64 : BoardArchitecture.X86_64);
+
+    /// <summary>
+    /// $CC when set, else gcc for x86-64 and aarch64-linux-gnu-gcc for AArch64. Under qemu-aarch64 user mode
+    /// the agent runs the cross compiler itself: an emulated process's exec of a host binary runs it natively.
+    /// </summary>
+    public static string CompilerFor(BoardArchitecture architecture) =>
+        Environment.GetEnvironmentVariable("CC") is { Length: > 0 } cc ? cc
+        : Compilers.TryGetValue(architecture, out string? compiler) ? compiler
+        : throw new FirmwareException($"no compiler for hosted {BoardDefinition.ArchitectureName(architecture)} firmware (set CC)");
 
     public static FirmwareLibrary Load(string path)
     {
