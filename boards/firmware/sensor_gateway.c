@@ -1,10 +1,19 @@
 /* The sample firmware: a small sensor gateway with two bugs a hotpatch fixes (see sensor_gateway.h).
- * Built as a shared library: gcc -O2 -fPIC -shared -pthread sensor_gateway.c -o libsensor_gateway.so */
+ * Built as a shared library: gcc -O2 -fPIC -shared -pthread sensor_gateway.c -o libsensor_gateway.so
+ * Built bare-metal (boards/mps2-an386) with -DFW_BARE_METAL: one thread, no pthreads, and the hookable
+ * functions call the board's fixed hook points at their entry instead of being patched in place. */
 #include "sensor_gateway.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
+
+#ifdef FW_BARE_METAL
+#include "hook_points.h"
+#define FW_THREAD_LOCAL
+#else
+#include <pthread.h>
+#define FW_THREAD_LOCAL _Thread_local
+#endif
 
 #define PAYLOAD_MAX 32
 #define HEADER_BYTES 2
@@ -21,7 +30,7 @@ struct packet_slot {
     uint8_t guard[256];
 };
 
-static _Thread_local struct packet_slot slot;
+static FW_THREAD_LOCAL struct packet_slot slot;
 
 static atomic_uint_fast64_t packets, accepted, malformed, overruns, calibrations;
 static atomic_int_fast64_t last_reading;
@@ -30,6 +39,14 @@ static atomic_int_fast64_t last_reading;
 __attribute__((noinline, used)) int32_t fw_parse_packet(const uint8_t *pkt, uint32_t len)
 {
     atomic_fetch_add(&packets, 1);
+#ifdef FW_BARE_METAL
+    int32_t patched;
+    if (fw_hook_parse_packet(pkt, len, &patched)) {
+        if (patched < 0)
+            atomic_fetch_add(&malformed, 1);
+        return patched;
+    }
+#endif
     if (len < HEADER_BYTES) {
         atomic_fetch_add(&malformed, 1);
         return -1;
@@ -50,6 +67,13 @@ __attribute__((noinline, used)) int32_t fw_parse_packet(const uint8_t *pkt, uint
 __attribute__((noinline, used)) int32_t fw_calibrate(int32_t raw)
 {
     atomic_fetch_add(&calibrations, 1);
+#ifdef FW_BARE_METAL
+    int32_t patched;
+    if (fw_hook_calibrate(raw, &patched)) {
+        atomic_store(&last_reading, patched);
+        return patched;
+    }
+#endif
     int32_t tenths = raw * 5 / 8; /* the bug: the datasheet's -400 offset is missing */
     atomic_store(&last_reading, tenths);
     return tenths;
@@ -77,6 +101,28 @@ void fw_reset_counters(void)
 
 /* The packet stream: a buffer as large as any packet can claim (so even a lying length byte reads
  * inside it), filled from a per-thread xorshift generator. */
+static uint64_t next_random(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
+void fw_traffic_step(uint64_t *state, uint64_t n, int malicious_every)
+{
+    uint8_t packet[HEADER_BYTES + 256];
+    uint32_t payload = next_random(state) % (PAYLOAD_MAX + 1);
+    for (uint32_t i = 0; i < HEADER_BYTES + payload; i++)
+        packet[i] = (uint8_t)next_random(state);
+    packet[1] = (uint8_t)payload;
+    if (malicious_every > 0 && n % (uint64_t)malicious_every == 0)
+        packet[1] = 200; /* claims 200 bytes, carries at most 32 */
+    fw_parse_packet(packet, HEADER_BYTES + payload);
+    fw_calibrate((int32_t)(next_random(state) % 4096));
+}
+
+#ifndef FW_BARE_METAL
 struct worker {
     pthread_t thread;
     uint64_t seed;
@@ -87,29 +133,12 @@ static struct worker workers[MAX_THREADS];
 static int worker_count;
 static atomic_bool running;
 
-static uint64_t next_random(uint64_t *state)
-{
-    *state ^= *state << 13;
-    *state ^= *state >> 7;
-    *state ^= *state << 17;
-    return *state;
-}
-
 static void *worker_main(void *arg)
 {
     struct worker *self = arg;
     uint64_t state = self->seed;
-    uint8_t packet[HEADER_BYTES + 256];
-    for (uint64_t n = 1; atomic_load_explicit(&running, memory_order_relaxed); n++) {
-        uint32_t payload = next_random(&state) % (PAYLOAD_MAX + 1);
-        for (uint32_t i = 0; i < HEADER_BYTES + payload; i++)
-            packet[i] = (uint8_t)next_random(&state);
-        packet[1] = (uint8_t)payload;
-        if (self->malicious_every > 0 && n % (uint64_t)self->malicious_every == 0)
-            packet[1] = 200; /* claims 200 bytes, carries at most 32 */
-        fw_parse_packet(packet, HEADER_BYTES + payload);
-        fw_calibrate((int32_t)(next_random(&state) % 4096));
-    }
+    for (uint64_t n = 1; atomic_load_explicit(&running, memory_order_relaxed); n++)
+        fw_traffic_step(&state, n, self->malicious_every);
     return NULL;
 }
 
@@ -135,3 +164,4 @@ void fw_stop(void)
         pthread_join(workers[i].thread, NULL);
     worker_count = 0;
 }
+#endif

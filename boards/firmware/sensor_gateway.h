@@ -28,7 +28,11 @@ struct fw_counters {
 void fw_counters(struct fw_counters *out);
 void fw_reset_counters(void);
 
-/* The main loop: `threads` workers each process packets from a deterministic stream in which every
+/* One step of the sample traffic: a packet from the generator `state` (every `malicious_every`-th, by the
+ * step number `n`, claims more payload than it carries) to fw_parse_packet, then a reading to fw_calibrate. */
+void fw_traffic_step(uint64_t *state, uint64_t n, int malicious_every);
+
+/* The main loop (hosted builds): `threads` workers each process packets from a deterministic stream in which every
  * `malicious_every`-th packet (0: none) claims more payload than it carries, and calibrate a reading
  * per packet. Returns 0, or -1 if it is already running or a thread could not start. */
 int fw_start(int threads, int malicious_every);

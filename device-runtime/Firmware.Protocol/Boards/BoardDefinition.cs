@@ -2,7 +2,8 @@ namespace Firmware.Protocol.Boards;
 
 public enum Architecture { X86_64, Aarch64, Armv7m }
 
-public enum EngineKind { Interpreter, X64, Arm64 }
+/// <summary>How a board runs patches: on the device (interpreter, JITs), or compiled on the host ahead of time (Thumb2).</summary>
+public enum EngineKind { Interpreter, X64, Arm64, Thumb2 }
 
 /// <summary>
 /// Per-run and per-program limits a board imposes on patches. <see cref="FaultThreshold"/>: faults and

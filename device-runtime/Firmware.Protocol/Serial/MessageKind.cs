@@ -11,9 +11,11 @@ public enum MessageKind : byte
     Data = 0x03,
     Commit = 0x04,
     Query = 0x05,
+    ReadCounters = 0x06,
     Identify = 0x81,
     Ack = 0x82,
     Status = 0x83,
+    Counters = 0x84,
 }
 
 public static class MessageKinds

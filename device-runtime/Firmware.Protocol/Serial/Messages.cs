@@ -31,10 +31,20 @@ public abstract record Message
             MessageKind.Query => new UploadQuery(r.U32()),
             MessageKind.Ack => new UploadAck(r.U32(), r.U32()),
             MessageKind.Status => new UploadStatus(r.U32(), (StatusCode)r.U8(), r.RestAsString()),
+            MessageKind.ReadCounters => new ReadCounters(),
+            MessageKind.Counters => new Counters(ReadCounterList(ref r)),
             _ => throw new MessageFormatException($"kind 0x{(byte)frame.Kind:x2} has no payload layout"),
         };
         r.End();
         return message;
+    }
+
+    private static List<Counter> ReadCounterList(ref WireReader r)
+    {
+        var counters = new List<Counter>();
+        while (!r.AtEnd)
+            counters.Add(new Counter(r.ShortString(), r.I64()));
+        return counters;
     }
 }
 
@@ -96,4 +106,30 @@ public sealed record UploadStatus(uint UploadId, StatusCode Code, string Reason)
 {
     public override MessageKind Kind => MessageKind.Status;
     private protected override WireWriter Write(WireWriter w) => w.U32(UploadId).U8((byte)Code).RestString(Reason);
+}
+
+/// <summary>Host to device: what has the device counted? Answered by <see cref="Counters"/>.</summary>
+public sealed record ReadCounters : Message
+{
+    public override MessageKind Kind => MessageKind.ReadCounters;
+    private protected override WireWriter Write(WireWriter w) => w;
+}
+
+/// <summary>One named count a device keeps (firmware and patch statistics).</summary>
+public readonly record struct Counter(string Name, long Value);
+
+/// <summary>Device to host: its counters, in the device's own order, each once.</summary>
+public sealed record Counters(IReadOnlyList<Counter> Values) : Message
+{
+    public override MessageKind Kind => MessageKind.Counters;
+
+    public long this[string name] => Values.FirstOrDefault(c => c.Name == name) is { Name: not null } found
+        ? found.Value
+        : throw new KeyNotFoundException($"the device reports no counter '{name}'");
+
+    private protected override WireWriter Write(WireWriter w)
+    {
+        foreach (var counter in Values) w.ShortString(counter.Name).I64(counter.Value);
+        return w;
+    }
 }

@@ -62,6 +62,8 @@ public sealed class PackageReceiver(ReceiverOptions options, Func<byte[], Cancel
                 return Stored(query.UploadId) ?? Position(query.UploadId);
             case UploadCommit commit:
                 return await CommitAsync(commit.UploadId, cancellationToken);
+            case ReadCounters:
+                return new Counters([]); // this receiver keeps no firmware counters
             default:
                 Stats.StaleFrame();
                 return null;

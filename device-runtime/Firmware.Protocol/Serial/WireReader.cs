@@ -14,7 +14,11 @@ internal ref struct WireReader(ReadOnlySpan<byte> payload, MessageKind kind)
 
     public uint U32() => BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
 
+    public long I64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+
     public ReadOnlySpan<byte> Bytes(int count) => Take(count);
+
+    public readonly bool AtEnd => _rest.IsEmpty;
 
     /// <summary>A string with a one-byte length prefix.</summary>
     public string ShortString() => Utf8(Take(U8()));

@@ -30,6 +30,14 @@ internal sealed class WireWriter
         return this;
     }
 
+    public WireWriter I64(long value)
+    {
+        Span<byte> b = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(b, value);
+        _bytes.Write(b);
+        return this;
+    }
+
     public WireWriter Bytes(ReadOnlySpan<byte> bytes)
     {
         _bytes.Write(bytes);

@@ -1,0 +1,1 @@
+../../qemu-aarch64/examples/calibrate_clamp.c

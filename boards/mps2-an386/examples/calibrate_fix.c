@@ -1,0 +1,1 @@
+../../linux-x64/examples/calibrate_fix.c

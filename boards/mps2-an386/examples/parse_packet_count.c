@@ -1,0 +1,1 @@
+../../linux-x64/examples/parse_packet_count.c
