@@ -44,13 +44,13 @@ static u32 (*bpf_get_smp_processor_id)(void) = (void *)8;
 static long (*bpf_ringbuf_output)(void *ringbuf, void *data, u64 size, u64 flags) = (void *)130;
 static u64 (*fw_uptime_ms)(void) = (void *)65536;
 
-/* hook calibrate: s32 fw_calibrate(s32 raw); boards: linux-x64, nano, qemu-aarch64. */
+/* hook calibrate: s32 fw_calibrate(s32 raw); boards: linux-x64, mps2-an386, nano, qemu-aarch64. */
 struct fw_calibrate_ctx {
     s32 raw; /* offset 0, read-only */
 };
 _Static_assert(sizeof(struct fw_calibrate_ctx) == 4, "context layout");
 
-/* hook parse_packet: s32 fw_parse_packet(const u8 *pkt, u32 len); boards: linux-x64, nano, qemu-aarch64. */
+/* hook parse_packet: s32 fw_parse_packet(const u8 *pkt, u32 len); boards: linux-x64, mps2-an386, nano, qemu-aarch64. */
 struct fw_parse_packet_ctx {
     const u8 *pkt; /* offset 0, no access */
     u32 len; /* offset 8, read-only */
@@ -61,6 +61,10 @@ _Static_assert(sizeof(struct fw_parse_packet_ctx) == 16, "context layout");
 #ifdef FW_BOARD_LINUX_X64
 #define FW_STACK_BYTES 512
 #define FW_MAX_INSTRUCTIONS 4096
+#endif
+#ifdef FW_BOARD_MPS2_AN386
+#define FW_STACK_BYTES 512
+#define FW_MAX_INSTRUCTIONS 512
 #endif
 #ifdef FW_BOARD_NANO
 #define FW_STACK_BYTES 512
