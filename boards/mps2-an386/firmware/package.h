@@ -32,7 +32,8 @@ struct package {
     uint32_t map_count;
 };
 
-/* Reads the envelope, the manifest inside its COSE_Sign1 and the native section. Returns 0 on success,
+/* Reads the envelope, the manifest inside its COSE_Sign1 and the native section if there is one
+ * (native.data is 0 otherwise). Returns 0 on success,
  * else a static message naming what is malformed. The signature is not checked (docs/cortex-m.md). */
 const char *package_parse(const uint8_t *data, uint32_t length, struct package *out);
 

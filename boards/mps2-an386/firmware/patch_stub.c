@@ -198,6 +198,8 @@ int stub_install(const uint8_t *data, uint32_t length, char reason[LINK_REASON_M
         say(reason, "sequence is not above the last installed for hook '", text(hook_name(hook)), "' (rollback refused)");
         return LINK_REJECTED;
     }
+    if (!p.native.data)
+        return refuse(reason, "the package has no native code (pack it with fwctl for this board)");
     if (!digest_matches(p.program, p.program_digest) || !p.native_digest.data || !digest_matches(p.native, p.native_digest))
         return refuse(reason, "program or native code does not match the manifest's SHA-256");
     enum patch_kind kind;

@@ -1,5 +1,7 @@
 using Firmware.Verifier.Boards;
 using Firmware.Ebpf.Isa;
+using Firmware.Ebpf.Jit;
+using Firmware.Ebpf.Jit.Thumb2;
 using Firmware.Ebpf.Programs;
 using Firmware.Protocol.Boards;
 using Firmware.Protocol.Packages;
@@ -15,7 +17,8 @@ public sealed record PackResult(byte[]? Package, IReadOnlyList<Diagnostic> Rejec
 
 /// <summary>
 /// `fwctl pack`: checks the program against the board (hook, size limit), verifies it for the hook and
-/// only then signs a package. The program travels as normalised bytecode (map references by index).
+/// only then signs a package. The program travels as normalised bytecode (map references by index); for a
+/// board whose engine is thumb2 the package also carries the program compiled ahead of time.
 /// </summary>
 public static class PackageBuilder
 {
@@ -44,7 +47,24 @@ public static class PackageBuilder
             Helpers: HelpersUsed(program),
             Verdict: VerifierVerdict.Accepted,
             Description: target.Description);
-        return new PackResult(PackageWriter.Write(manifest, Instruction.WriteAll(program.Instructions), key), []);
+        var native = target.Board.Engine == EngineKind.Thumb2 ? CompileThumb2(program, verdict.Proofs) : null;
+        return new PackResult(PackageWriter.Write(manifest, Instruction.WriteAll(program.Instructions), key, native), []);
+    }
+
+    /// <summary>The native section for a Cortex-M stub: the verifier's proofs let the compiler leave proven accesses unchecked.</summary>
+    private static NativeCode CompileThumb2(EbpfProgram program, IAccessProofs proofs)
+    {
+        Thumb2Image image;
+        try
+        {
+            image = Thumb2Compiler.Compile(program, proofs);
+        }
+        catch (Thumb2CompileException e)
+        {
+            throw new ProgramFormatException($"cannot compile '{program.Name}' to Thumb-2: {e.Message}");
+        }
+        return new NativeCode(NativeCode.Thumbv7m, image.Code,
+            [.. image.Relocations.Select(r => new NativeRelocation((uint)r.Offset, (uint)r.Kind, (uint)r.Value))], image.StackBytes);
     }
 
     /// <summary>Bytes a map's entries take on the device (keys are stored only by hashed maps), for the board's map memory limit.</summary>

@@ -1,0 +1,158 @@
+using Firmware.Protocol.Packages;
+using Firmware.Protocol.Serial;
+using Firmware.Tools.Boards.Cortex;
+
+namespace Firmware.Cortex.Tests;
+
+/// <summary>
+/// The mps2-an386 board end to end: the bare-metal sample firmware under qemu-system-arm, patched over its
+/// UART by the serial uploader, with packages `fwctl pack` makes (verified, compiled by Thumb2Compiler).
+/// </summary>
+[Collection("mps2-an386")]
+public sealed class BoardTests(CortexKit kit)
+{
+    private const int Valid = 1, Malformed = -1;
+
+    [Fact]
+    public async Task The_unpatched_firmware_overruns_its_packet_slot_on_malicious_packets()
+    {
+        await using var board = await kit.BootAsync();
+        var counters = await CortexKit.WaitForAsync(board, c => c["overruns"] >= 10, "overrunning");
+        Assert.Equal(counters["packets"], counters["accepted"] + counters["overruns"] + counters["malformed"]);
+        Assert.Equal(0, counters["parse_packet.state"]);
+    }
+
+    [Fact]
+    public async Task The_length_check_pushed_over_serial_stops_the_overruns_and_valid_packets_still_pass()
+    {
+        await using var board = await kit.BootAsync();
+        await CortexKit.WaitForAsync(board, c => c["overruns"] > 0, "overrunning");
+
+        var result = await board.PushAsync(kit.Pack(kit.Example("parse_packet_length_check"), "parse_packet", PatchKind.Filter, 1), CancellationToken.None);
+        Assert.True(result.Applied, result.Reason);
+        Assert.Equal(("mps2-an386-0001", "mps2-an386"), (result.Device.DeviceId, result.Device.Board));
+
+        var after = await board.ReadCountersAsync(CancellationToken.None);
+        Assert.Equal((1, 1), (after["parse_packet.state"], after["parse_packet.sequence"]));
+        var later = await CortexKit.WaitForAsync(board, c => c["packets"] >= after["packets"] + 500, "processing traffic");
+        Assert.Equal(after["overruns"], later["overruns"]);
+        Assert.True(later["malformed"] > after["malformed"], "malicious packets are refused as malformed");
+        Assert.True(later["accepted"] - after["accepted"] > 400, "valid packets are still processed");
+        Assert.Equal(0, later["parse_packet.faults"]);
+    }
+
+    [Fact]
+    public async Task A_replacement_takes_over_and_a_later_sequence_replaces_it()
+    {
+        await using var board = await kit.BootAsync();
+        Assert.True((await board.PushAsync(kit.Pack(kit.Example("calibrate_fix"), "calibrate", PatchKind.Replace, 3), CancellationToken.None)).Applied);
+        var fixedReading = await CortexKit.WaitForAsync(board, c => c["calibrate.runs"] > 100, "calibrating with the fix");
+        // calibrate_fix: raw * 5 / 8 - 400 for raw in [0, 4096): never above 2159; the shipped formula reaches 2559.
+        Assert.InRange(fixedReading["last_reading"], -400, 2159);
+
+        Assert.True((await board.PushAsync(kit.Pack(kit.Example("calibrate_clamp"), "calibrate", PatchKind.Filter, 4), CancellationToken.None)).Applied);
+        var clamped = await board.ReadCountersAsync(CancellationToken.None);
+        Assert.Equal((1, 4), (clamped["calibrate.state"], clamped["calibrate.sequence"]));
+    }
+
+    /// <summary>Loops raw times: over the board's 10,000-instruction budget for most readings.</summary>
+    private const string Slow = """
+        #include <fwpatch.h>
+        SEC("fw/calibrate")
+        s64 slow_calibrate(struct fw_calibrate_ctx *ctx)
+        {
+            s32 raw = ctx->raw;
+            u64 acc = 7;
+            for (int i = 0; i < 4096 && i < raw; i++)
+                acc = acc * 31 + (u64)i;
+            return (s64)(acc & 0xffff);
+        }
+        """;
+
+    [Fact]
+    public async Task A_patch_that_keeps_exhausting_its_budget_is_detached_the_previous_one_restored_and_the_firmware_runs_on()
+    {
+        await using var board = await kit.BootAsync();
+        Assert.True((await board.PushAsync(kit.Pack(kit.Example("calibrate_fix"), "calibrate", PatchKind.Replace, 1), CancellationToken.None)).Applied);
+        Assert.True((await board.PushAsync(kit.Pack(kit.Source("slow_calibrate", Slow), "calibrate", PatchKind.Replace, 2), CancellationToken.None)).Applied);
+
+        var detached = await CortexKit.WaitForAsync(board, c => c["calibrate.detaches"] == 1, "detaching the slow patch");
+        Assert.Equal(3, detached["calibrate.faults"]);
+        Assert.Equal((int)FaultCode.Budget, detached["calibrate.fault"]);
+        Assert.Equal((1, 1), (detached["calibrate.state"], detached["calibrate.sequence"])); // calibrate_fix is back
+        var later = await CortexKit.WaitForAsync(board, c => c["calibrations"] >= detached["calibrations"] + 200, "calibrating after the detach");
+        Assert.Equal(3, later["calibrate.faults"]);
+    }
+
+    [Fact]
+    public async Task A_patch_that_faults_the_cpu_is_detached_at_once_and_the_firmware_runs_on()
+    {
+        await using var board = await kit.BootAsync();
+        // Signed and well-formed, but its native code is a single undefined instruction: the CPU takes a
+        // HardFault inside the patch, and the stub's handler returns to the hook point.
+        byte[] udf = [0x00, 0xde, 0x70, 0x47];
+        var package = PackageWriter.Write(Manifest("calibrate", PatchKind.Replace, 1), Program, kit.Key, new NativeCode(NativeCode.Thumbv7m, udf, [], 0));
+        Assert.True((await board.PushAsync(package, CancellationToken.None)).Applied);
+
+        var detached = await CortexKit.WaitForAsync(board, c => c["calibrate.detaches"] == 1, "detaching the faulting patch");
+        Assert.Equal((1, 0), (detached["calibrate.faults"], detached["calibrate.state"]));
+        Assert.Equal(FaultCode.Exception + 3, detached["calibrate.fault"]); // HardFault is exception 3
+        await CortexKit.WaitForAsync(board, c => c["calibrations"] >= detached["calibrations"] + 200, "calibrating after the fault");
+    }
+
+    public static TheoryData<string, string> Refusals => new()
+    {
+        { "digest", "does not match the manifest's SHA-256" },
+        { "board", "package is for board 'linux-x64', this is 'mps2-an386'" },
+        { "build", "package is for another firmware build" },
+        { "sequence", "sequence is not above the last installed for hook 'parse_packet' (rollback refused)" },
+        { "native", "the package has no native code" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public async Task A_package_the_stub_must_not_install_is_refused_with_the_reason_and_the_firmware_runs_on(string fault, string reason)
+    {
+        await using var board = await kit.BootAsync();
+        var lengthCheck = kit.Example("parse_packet_length_check");
+        if (fault == "sequence")
+            Assert.True((await board.PushAsync(kit.Pack(lengthCheck, "parse_packet", PatchKind.Filter, 7), CancellationToken.None)).Applied);
+        byte[] package = fault switch
+        {
+            "digest" => CorruptNativeCode(kit.Pack(lengthCheck, "parse_packet", PatchKind.Filter, 1)),
+            "board" => kit.Pack(lengthCheck, "parse_packet", PatchKind.Filter, 1, board: kit.Catalog.Load("linux-x64")),
+            "build" => kit.Pack(lengthCheck, "parse_packet", PatchKind.Filter, 1, buildId: new byte[32]),
+            "sequence" => kit.Pack(lengthCheck, "parse_packet", PatchKind.Filter, 7),
+            _ => PackageWriter.Write(Manifest("parse_packet", PatchKind.Filter, 1), Program, kit.Key),
+        };
+
+        var result = await board.PushAsync(package, CancellationToken.None);
+        Assert.Equal(StatusCode.Rejected, result.Code);
+        Assert.StartsWith(reason, result.Reason);
+        var counters = await board.ReadCountersAsync(CancellationToken.None);
+        Assert.Equal(fault == "sequence" ? 1 : 0, counters["installs"]);
+        await CortexKit.WaitForAsync(board, c => c["packets"] >= counters["packets"] + 100, "processing traffic");
+    }
+
+    /// <summary>Flips a bit of the Thumb-2 code inside the package: its bytes no longer match the signed digest.</summary>
+    private static byte[] CorruptNativeCode(byte[] package)
+    {
+        var native = PackageReader.Check(package, new PackagePolicy(null)).Package!.Native!;
+        int at = package.AsSpan().IndexOf(native.Code);
+        package[at] ^= 0x01;
+        return package;
+    }
+
+    /// <summary>r0 = 0; exit: the bytecode hand-made packages carry beside their native code.</summary>
+    private static readonly byte[] Program = [0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0];
+
+    private PackageManifest Manifest(string hook, PatchKind kind, ulong sequence) => new(
+        sequence, "mps2-an386", kit.Firmware.BuildId, hook, kind, "fw/" + hook, 0, [], [], [], VerifierVerdict.NotVerified, "hand-made");
+
+    /// <summary>The stub's fault codes: the ABI's (docs/thumb2-abi.md), and CPU exceptions as 0x100 + the exception number.</summary>
+    private static class FaultCode
+    {
+        public const int Budget = 2;
+        public const int Exception = 0x100;
+    }
+}
