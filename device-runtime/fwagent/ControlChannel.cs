@@ -57,9 +57,34 @@ public sealed class ControlChannel(DeviceAgent agent, TextReader input, ControlO
             case "status":
                 output.Status(agent.Status());
                 break;
+            case "calibrate":
+                Calibrate(argument);
+                break;
             default:
-                output.Result(command, CommandResult.Refused($"unknown command '{command}' (install FILE | remove HOOK | rollback HOOK | status | quit)"));
+                output.Result(command, CommandResult.Refused($"unknown command '{command}' (install FILE | remove HOOK | rollback HOOK | status | calibrate RAW... | quit)"));
                 break;
         }
+    }
+
+    /// <summary>Calls the firmware's fw_calibrate, through its hook, on each raw reading: what a patch makes of it.</summary>
+    private void Calibrate(string argument)
+    {
+        string[] words = argument.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var raws = new List<int>();
+        foreach (string word in words)
+        {
+            if (!int.TryParse(word, out int raw))
+            {
+                output.Result("calibrate", CommandResult.Refused($"'{word}' is not a raw reading (an integer)"));
+                return;
+            }
+            raws.Add(raw);
+        }
+        if (raws.Count == 0)
+        {
+            output.Result("calibrate", CommandResult.Refused("calibrate RAW...: give at least one raw reading"));
+            return;
+        }
+        output.Readings([.. raws.Select(raw => (raw, agent.Gateway.Calibrate(raw)))]);
     }
 }

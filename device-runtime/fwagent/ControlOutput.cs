@@ -22,6 +22,9 @@ public sealed class ControlOutput(TextWriter writer)
 
     public void Status(DeviceStatus status) => Write(new { Command = "status", Ok = true, Status = status });
 
+    public void Readings(IReadOnlyList<(int Raw, int Value)> readings) =>
+        Write(new { Command = "calibrate", Ok = true, Readings = readings.Select(r => new { r.Raw, r.Value }) });
+
     public void Event(AgentEvent e) => Write(new { Event = e.Kind, e.Hook, e.Sequence, e.Message });
 
     private void Write(object value)
