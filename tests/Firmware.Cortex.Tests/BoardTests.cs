@@ -1,6 +1,7 @@
 using Firmware.Protocol.Packages;
 using Firmware.Protocol.Serial;
 using Firmware.Tools.Boards.Cortex;
+using Xunit.Abstractions;
 
 namespace Firmware.Cortex.Tests;
 
@@ -9,10 +10,8 @@ namespace Firmware.Cortex.Tests;
 /// UART by the serial uploader, with packages `fwctl pack` makes (verified, compiled by Thumb2Compiler).
 /// </summary>
 [Collection("mps2-an386")]
-public sealed class BoardTests(CortexKit kit)
+public sealed class BoardTests(CortexKit kit, ITestOutputHelper output)
 {
-    private const int Valid = 1, Malformed = -1;
-
     [Fact]
     public async Task The_unpatched_firmware_overruns_its_packet_slot_on_malicious_packets()
     {
@@ -96,6 +95,9 @@ public sealed class BoardTests(CortexKit kit)
 
         var detached = await CortexKit.WaitForAsync(board, c => c["calibrate.detaches"] == 1, "detaching the faulting patch");
         Assert.Equal((1, 0), (detached["calibrate.faults"], detached["calibrate.state"]));
+        // The patch delay, from the Commit frame to the switch, in SysTick cycles of the emulated 25 MHz core.
+        Assert.InRange(detached["commit_ticks"], 1, 25_000_000);
+        output.WriteLine($"patch delay: {detached["commit_ticks"]} cycles ({detached["commit_ticks"] / 25.0:0} us at 25 MHz, emulated)");
         Assert.Equal(FaultCode.Exception + 3, detached["calibrate.fault"]); // HardFault is exception 3
         await CortexKit.WaitForAsync(board, c => c["calibrations"] >= detached["calibrations"] + 200, "calibrating after the fault");
     }

@@ -22,6 +22,7 @@ static uint32_t counters(uint8_t *payload, uint32_t capacity)
     length = link_counter(payload, length, capacity, "calibrations", (int64_t)c.calibrations);
     length = link_counter(payload, length, capacity, "last_reading", c.last_reading);
     length = link_counter(payload, length, capacity, "bad_frames", link_bad_frames());
+    length = link_counter(payload, length, capacity, "commit_ticks", link_commit_ticks());
     length = stub_counters(payload, length, capacity);
     return length <= capacity ? length : 0;
 }

@@ -11,7 +11,6 @@
 #include "package.h"
 #include "runtime.h"
 #include "sha256.h"
-#include "systick.h"
 
 #include <string.h>
 
@@ -48,7 +47,7 @@ struct fw_env *stub_current_env;
 static struct bank *running;
 
 static uint8_t build_id[32];
-static uint32_t installs, install_ticks;
+static uint32_t installs;
 
 extern const uint8_t __data_start[], __data_end[], __data_load[];
 
@@ -178,7 +177,6 @@ static const char *load(struct bank *bank, const struct package *p)
 
 int stub_install(const uint8_t *data, uint32_t length, char reason[LINK_REASON_MAX])
 {
-    uint32_t start = systick_now();
     static struct package p;
     const char *error = package_parse(data, length, &p);
     if (error)
@@ -218,7 +216,6 @@ int stub_install(const uint8_t *data, uint32_t length, char reason[LINK_REASON_M
     hook->previous = hook->active;
     hook->active = bank;
     hook->last_sequence = p.sequence;
-    install_ticks = systick_elapsed(start);
     installs++;
     say(reason, "installed on ", text(hook_name(hook)), "");
     return LINK_APPLIED;
@@ -312,7 +309,6 @@ uint32_t stub_counters(uint8_t *payload, uint32_t length, uint32_t capacity)
 {
     static const char *const fields[] = {"sequence", "state", "runs", "faults", "detaches", "fault", "fault_insn", "fault_addr"};
     length = link_counter(payload, length, capacity, "installs", installs);
-    length = link_counter(payload, length, capacity, "install_ticks", install_ticks);
     for (int h = 0; h < HOOK_COUNT; h++) {
         const struct hook *hook = &hooks[h];
         /* state: 0 no patch, 1 a patch runs */

@@ -4,6 +4,7 @@
 #include "serial_link.h"
 
 #include "sha256.h"
+#include "systick.h"
 #include "uart.h"
 
 enum {
@@ -38,6 +39,7 @@ static uint8_t received[MAX_ENCODED];
 static uint32_t received_length;
 static int discarding; /* an over-long frame: skip to the next delimiter */
 static uint32_t bad_frames;
+static uint32_t commit_ticks;
 
 static uint8_t reply[HEADER + MAX_REPLY + CRC];
 
@@ -229,6 +231,7 @@ static void commit(uint32_t id, uint16_t sequence)
         send_status(id, LINK_INCOMPLETE, "not every byte has arrived", sequence);
         return;
     }
+    uint32_t start = systick_now();
     uint8_t digest[32];
     sha256(package, upload.size, digest);
     int same = 1;
@@ -240,6 +243,7 @@ static void commit(uint32_t id, uint16_t sequence)
     }
     char reason[LINK_REASON_MAX];
     int status = device->install(package, upload.size, reason);
+    commit_ticks = systick_elapsed(start);
     finish(id, (uint8_t)status, reason, sequence);
 }
 
@@ -357,6 +361,8 @@ void link_poll(void)
 }
 
 uint32_t link_bad_frames(void) { return bad_frames; }
+
+uint32_t link_commit_ticks(void) { return commit_ticks; }
 
 uint32_t link_counter(uint8_t *payload, uint32_t length, uint32_t capacity, const char *name, int64_t value)
 {

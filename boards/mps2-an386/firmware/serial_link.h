@@ -32,6 +32,9 @@ void link_init(const struct link_device *device);
 void link_poll(void);
 /* Frames dropped as over-long, badly encoded, truncated, corrupt or unknown. */
 uint32_t link_bad_frames(void);
+/* SysTick cycles the last Commit took, from its frame to the installer's answer (whose last step is the
+ * switch of the hook point): the patch delay. */
+uint32_t link_commit_ticks(void);
 
 /* Appends one Counters entry (name str8, value s64 LE); returns the new length, or capacity + 1 if it did not fit. */
 uint32_t link_counter(uint8_t *payload, uint32_t length, uint32_t capacity, const char *name, int64_t value);
