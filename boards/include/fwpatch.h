@@ -43,6 +43,7 @@ static u32 (*bpf_get_prandom_u32)(void) = (void *)7;
 static u32 (*bpf_get_smp_processor_id)(void) = (void *)8;
 static long (*bpf_ringbuf_output)(void *ringbuf, void *data, u64 size, u64 flags) = (void *)130;
 static u64 (*fw_uptime_ms)(void) = (void *)65536;
+static long (*fw_publish)(const void *data, u32 size) = (void *)65792;
 
 /* hook calibrate: s32 fw_calibrate(s32 raw); boards: linux-x64, mps2-an386, nano, qemu-aarch64. */
 struct fw_calibrate_ctx {
@@ -56,6 +57,20 @@ struct fw_parse_packet_ctx {
     u32 len; /* offset 8, read-only */
 };
 _Static_assert(sizeof(struct fw_parse_packet_ctx) == 16, "context layout");
+
+/* container trigger timer (docs/containers.md): the program's context, fields also in r2, r3: u64 ticks, u64 period_ms. */
+struct fw_timer_ctx {
+    u64 ticks; /* offset 0, read-only */
+    u64 period_ms; /* offset 8, read-only */
+};
+_Static_assert(sizeof(struct fw_timer_ctx) == 16, "context layout");
+
+/* container trigger message (docs/containers.md): the program's context, fields also in r2, r3: const u8 *data, u32 len. */
+struct fw_message_ctx {
+    const u8 *data; /* offset 0, no access */
+    u32 len; /* offset 8, read-only */
+};
+_Static_assert(sizeof(struct fw_message_ctx) == 16, "context layout");
 
 /* `fwctl build --board B` defines FW_BOARD_<B>; these say what the board has. */
 #ifdef FW_BOARD_LINUX_X64

@@ -13,15 +13,7 @@ public static class ProgramFile
 {
     public static EbpfProgram Load(string path, string? section = null)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ProgramFormatException($"{path}: cannot read: {e.Message}");
-        }
+        byte[] bytes = Read(path);
         string name = Path.GetFileNameWithoutExtension(path);
         try
         {
@@ -42,4 +34,31 @@ public static class ProgramFile
         }
     }
 
+    /// <summary>Every program section of an ELF object, in file order (a container's programs).</summary>
+    public static IReadOnlyList<EbpfProgram> LoadAll(string path)
+    {
+        byte[] bytes = Read(path);
+        if (bytes is not [0x7f, (byte)'E', (byte)'L', (byte)'F', ..])
+            throw new ProgramFormatException($"{path}: a container is built from an ELF object whose section names are its triggers (SEC(\"fw/HOOK\"), SEC(\"timer/MS\"), SEC(\"message\"))");
+        try
+        {
+            return [.. ElfLoader.ListSections(bytes).Select(section => ElfLoader.Load(bytes, section))];
+        }
+        catch (ProgramFormatException e)
+        {
+            throw new ProgramFormatException($"{path}: {e.Message}");
+        }
+    }
+
+    private static byte[] Read(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ProgramFormatException($"{path}: cannot read: {e.Message}");
+        }
+    }
 }

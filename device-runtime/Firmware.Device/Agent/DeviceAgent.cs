@@ -20,11 +20,13 @@ namespace Firmware.Device.Agent;
 /// device and the patch before it restored (<see cref="Events"/> reports it).
 /// Commands are serialised; firmware threads keep calling hooked functions throughout.
 /// </summary>
-public sealed class DeviceAgent
+public sealed partial class DeviceAgent
 {
     private readonly AgentOptions _options;
     private readonly PatchStore _store;
     private readonly Dictionary<string, HookSlot> _slots = [];
+    /// <summary>The patch attached on each hook; the slot itself holds it chained after the hook's containers.</summary>
+    private readonly Dictionary<string, Patch?> _attached = [];
     /// <summary>Loaded patches by (hook, sequence): a rollback re-attaches the same patch with its maps.</summary>
     private readonly Dictionary<(string, ulong), Patch> _loaded = [];
     private readonly Lock _gate = new();
@@ -63,6 +65,7 @@ public sealed class DeviceAgent
             File.Copy(built, library, overwrite: true);
         var agent = new DeviceAgent(options, FirmwareLibrary.Load(library));
         agent.Reapply();
+        agent.ReapplyContainers();
         return agent;
     }
 
@@ -72,12 +75,15 @@ public sealed class DeviceAgent
         lock (_gate)
         {
             var policy = PackagePolicy.Device(_options.TrustedKeys, Board.Name, Firmware.BuildId, _store.LastSequence);
-            var loaded = Load(package, policy);
+            var check = PackageReader.Check(package, policy);
+            if (!check.Ok) return CommandResult.Refused(check.Message);
+            if (check.Package!.Manifest.Kind == PatchKind.Container) return DeployContainer(check.Package, package);
+            var loaded = LoadPatch(check.Package);
             if (loaded.Patch is null) return CommandResult.Refused(loaded.Reason);
             var patch = loaded.Patch;
             _store.Install(patch.Identity.Hook, patch.Identity.Sequence, package);
             _loaded[(patch.Identity.Hook, patch.Identity.Sequence)] = patch;
-            _slots[patch.Identity.Hook].Exchange(patch);
+            Attach(patch.Identity.Hook, patch);
             return CommandResult.Done($"{patch.Kind.Name()} patch {patch.Identity.ProgramName} (sequence {patch.Identity.Sequence}) active on {patch.Identity.Hook}");
         }
     }
@@ -87,11 +93,11 @@ public sealed class DeviceAgent
     {
         lock (_gate)
         {
-            if (!_slots.TryGetValue(hook, out var slot)) return CommandResult.Refused($"board '{Board.Name}' has no hook '{hook}'");
+            if (!_slots.ContainsKey(hook)) return CommandResult.Refused($"board '{Board.Name}' has no hook '{hook}'");
             var active = _store.Active(hook);
             if (active is null) return CommandResult.Refused($"no patch is active on {hook}");
             _store.Update(active with { State = PatchState.Removed });
-            slot.Exchange(null);
+            Attach(hook, null);
             return CommandResult.Done($"patch {active.Sequence} removed from {hook}; the original function runs");
         }
     }
@@ -115,13 +121,13 @@ public sealed class DeviceAgent
     {
         lock (_gate)
         {
-            var reports = _store.Patches.Select(stored =>
+            var reports = _store.Patches.Where(stored => !IsContainerSlot(stored.Hook)).Select(stored =>
             {
                 var patch = _loaded.GetValueOrDefault((stored.Hook, stored.Sequence));
                 return new PatchReport(stored.Hook, stored.Sequence, patch?.Kind.Name() ?? "", stored.State,
                     patch?.Statistics() ?? default, patch is { LastFault.IsFault: true } ? patch.LastFault.ToString() : null);
             }).ToList();
-            return new DeviceStatus(Id, Board.Name, Convert.ToHexStringLower(Firmware.BuildId), reports, Gateway.Counters());
+            return new DeviceStatus(Id, Board.Name, Convert.ToHexStringLower(Firmware.BuildId), reports, Gateway.Counters(), ContainerReports());
         }
     }
 
@@ -130,7 +136,8 @@ public sealed class DeviceAgent
     {
         var status = Status();
         return new DeviceReport(status.Id, status.Board, status.FirmwareBuildId, [.. status.Patches.Select(p =>
-            new PatchStateReport(p.Hook, p.Sequence, p.Kind, p.State.ToString().ToLowerInvariant(), p.Statistics.Runs, p.Statistics.Faults, p.Statistics.BudgetHits))]);
+            new PatchStateReport(p.Hook, p.Sequence, p.Kind, p.State.ToString().ToLowerInvariant(), p.Statistics.Runs, p.Statistics.Faults, p.Statistics.BudgetHits))],
+            Containers: [.. status.Containers.Select(c => c.ToFleetReport())]);
     }
 
     /// <summary>Marks <paramref name="current"/> with <paramref name="newState"/> and attaches the latest superseded patch before it, if any.</summary>
@@ -140,7 +147,7 @@ public sealed class DeviceAgent
         var previousPatch = previous is null ? null : LoadStored(previous);
         if (previous is not null && previousPatch is null) previous = null;
         _store.Update(previous is null ? [current with { State = newState }] : [current with { State = newState }, previous with { State = PatchState.Active }]);
-        _slots[current.Hook].Exchange(previousPatch);
+        Attach(current.Hook, previousPatch);
         return previous;
     }
 
@@ -151,12 +158,11 @@ public sealed class DeviceAgent
     /// </summary>
     private void OnUnhealthy(Patch patch, Fault fault)
     {
-        var slot = _slots[patch.Identity.Hook];
         Patch? previous = null;
         lock (_gate)
         {
             var stored = _store.Patches.FirstOrDefault(p => p.Hook == patch.Identity.Hook && p.Sequence == patch.Identity.Sequence);
-            if (stored is not { State: PatchState.Active } || slot.Handler != patch) return;
+            if (stored is not { State: PatchState.Active } || _attached.GetValueOrDefault(patch.Identity.Hook) != patch) return;
             var restored = RollBack(stored, PatchState.Unhealthy);
             previous = restored is null ? null : _loaded.GetValueOrDefault((restored.Hook, restored.Sequence));
         }
@@ -168,10 +174,10 @@ public sealed class DeviceAgent
     /// <summary>Attaches every stored active patch, in install order. A package that no longer loads is reported and left detached.</summary>
     private void Reapply()
     {
-        foreach (var stored in _store.Patches.Where(p => p.State == PatchState.Active).ToList())
+        foreach (var stored in _store.Patches.Where(p => p.State == PatchState.Active && !IsContainerSlot(p.Hook)).ToList())
         {
             var patch = LoadStored(stored);
-            if (patch is not null) _slots[stored.Hook].Exchange(patch);
+            if (patch is not null) Attach(stored.Hook, patch);
         }
     }
 
@@ -180,7 +186,8 @@ public sealed class DeviceAgent
         if (_loaded.TryGetValue((stored.Hook, stored.Sequence), out var cached)) return cached;
         // Already accepted once: the sequence check would refuse it against itself.
         var policy = new PackagePolicy(_options.TrustedKeys, Board.Name, Firmware.BuildId);
-        var loaded = Load(_store.ReadPackage(stored), policy);
+        var check = PackageReader.Check(_store.ReadPackage(stored), policy);
+        var loaded = check.Ok ? LoadPatch(check.Package!) : (null, check.Message);
         if (loaded.Patch is null)
         {
             Events?.Invoke(new AgentEvent("reapply-failed", stored.Hook, stored.Sequence, loaded.Reason));
@@ -190,26 +197,28 @@ public sealed class DeviceAgent
         return loaded.Patch;
     }
 
-    private (Patch? Patch, string Reason) Load(byte[] bytes, PackagePolicy policy)
+    /// <summary>Attaches <paramref name="patch"/> (null: none) on its hook, after the hook's running containers.</summary>
+    private void Attach(string hook, Patch? patch)
     {
-        var check = PackageReader.Check(bytes, policy);
-        if (!check.Ok) return (null, check.Message);
-        var manifest = check.Package!.Manifest;
+        _attached[hook] = patch;
+        _slots[hook].Exchange(HookChain.Of(_containers.HookHandlers(hook), patch));
+    }
+
+    private (Patch? Patch, string Reason) LoadPatch(Package package)
+    {
+        var manifest = package.Manifest;
         var hook = Board.FindHook(manifest.Hook);
         if (hook is null) return (null, $"board '{Board.Name}' has no hook '{manifest.Hook}'");
-        if (manifest.Kind == PatchKind.Container) return (null, "container packages are not run by hooks; this agent does not host containers yet");
         EbpfProgram program;
         try
         {
-            program = check.Package.LoadProgram();
+            program = package.LoadProgram();
         }
         catch (ProgramFormatException e)
         {
             return (null, $"malformed program: {e.Message}");
         }
-        var verdict = Verifier.Verifier.Verify(program, HookVerification.Options(Board, hook));
-        if (!verdict.Accepted)
-            return (null, $"the device's verifier rejected {manifest.ProgramName}: {string.Join("; ", verdict.Errors.Select(e => e.Format(manifest.ProgramName)))}");
+        if (Rejection(program, hook) is { } rejection) return (null, rejection);
         var identity = new PatchIdentity(hook.Name, manifest.Sequence, manifest.ProgramName);
         var limits = new ExecutionLimits(Board.Limits.InstructionBudget);
         var patch = new Patch(identity, program, hook, manifest.Kind, EngineFor(Board), limits, Board.Limits.FaultThreshold, OnUnhealthy);
@@ -222,6 +231,14 @@ public sealed class DeviceAgent
             return (null, $"the device cannot load {manifest.ProgramName}: {e.Message}");
         }
         return (patch, "");
+    }
+
+    /// <summary>The device's own verification of a program for the context it will run with; null when accepted.</summary>
+    private string? Rejection(EbpfProgram program, HookDefinition context)
+    {
+        var verdict = Verifier.Verifier.Verify(program, HookVerification.Options(Board, context));
+        return verdict.Accepted ? null
+            : $"the device's verifier rejected {program.Name}: {string.Join("; ", verdict.Errors.Select(e => e.Format(program.Name)))}";
     }
 
     private static string EngineFor(BoardDefinition board) =>

@@ -1,4 +1,5 @@
 using Firmware.Device.Hooks;
+using Firmware.Device.Programs;
 using Firmware.Ebpf.Engine;
 using Firmware.Ebpf.Helpers;
 using Firmware.Ebpf.Maps;
@@ -17,8 +18,7 @@ namespace Firmware.Device.Patches;
 /// </summary>
 public sealed class Patch : IHookHandler
 {
-    private readonly ThreadLocal<PatchRunner> _runners;
-
+    private readonly HostedProgram _program;
     private readonly Action<Patch, Fault>? _unhealthy;
     private long _faults;
     private int _reported;
@@ -27,69 +27,59 @@ public sealed class Patch : IHookHandler
         ExecutionLimits limits, int faultThreshold, Action<Patch, Fault>? unhealthy = null)
     {
         Identity = identity;
-        Program = program;
-        Hook = hook;
         Kind = kind;
-        Engine = engine;
-        Limits = limits;
         FaultThreshold = faultThreshold;
         _unhealthy = unhealthy;
-        Maps = new MapSet(program.Maps);
-        _runners = new ThreadLocal<PatchRunner>(() => new PatchRunner(this), trackAllValues: true);
+        _program = new HostedProgram(program, hook, engine, limits, new MapSet(program.Maps), StandardHelpers.CreateTable());
     }
 
     public PatchIdentity Identity { get; }
-    public EbpfProgram Program { get; }
-    public HookDefinition Hook { get; }
+    public EbpfProgram Program => _program.Program;
+    public HookDefinition Hook => _program.Context;
     public PatchKind Kind { get; }
-    public string Engine { get; }
-    public ExecutionLimits Limits { get; }
+    public string Engine => _program.Engine;
+    public ExecutionLimits Limits => _program.Limits;
     public int FaultThreshold { get; }
-    public MapSet Maps { get; }
-    public HelperTable Helpers { get; } = StandardHelpers.CreateTable();
+    public MapSet Maps => _program.Maps;
 
     /// <summary>The last fault, for status reports.</summary>
     public Fault LastFault { get; private set; }
 
-    /// <summary>
-    /// Compiles the patch for the calling thread. Called before attaching, so the first firmware call
-    /// does not also pay for loading and compiling the compiler itself (seconds without tiered JIT).
-    /// </summary>
-    public void Prepare() => _ = _runners.Value;
+    /// <inheritdoc cref="HostedProgram.Prepare"/>
+    public void Prepare() => _program.Prepare();
 
     public bool Handle(ulong a0, ulong a1, ulong a2, ulong a3, out ulong result)
     {
-        var outcome = _runners.Value!.Run(a0, a1, a2, a3);
+        var outcome = _program.Run(a0, a1, a2, a3);
+        // The runner's maps belong to this patch: it must outlive the run (see ProgramRunner).
+        GC.KeepAlive(this);
+        return Decide(outcome, out result);
+    }
+
+    /// <summary>What the kind makes of a run: faults continue into the original and count towards the threshold.</summary>
+    private bool Decide(RunResult outcome, out ulong result)
+    {
         result = 0;
-        bool decided = false;
-        if (!outcome.Ok) RecordFault(outcome.Fault);
-        else if (Kind == PatchKind.Replace)
+        if (!outcome.Ok)
+        {
+            RecordFault(outcome.Fault);
+            return false;
+        }
+        if (Kind == PatchKind.Replace)
         {
             result = outcome.Value;
-            decided = true;
+            return true;
         }
-        else if (Kind == PatchKind.Filter && FilterResult.TryGetReturn(outcome.Value, out uint value))
+        if (Kind == PatchKind.Filter && FilterResult.TryGetReturn(outcome.Value, out uint value))
         {
             result = value;
-            decided = true;
+            return true;
         }
-        // The runner's maps belong to this patch: it must outlive the run (see PatchRunner).
-        GC.KeepAlive(this);
-        return decided;
+        return false;
     }
 
     /// <summary>Calls, faults and budget overruns so far, over every thread.</summary>
-    public PatchStatistics Statistics()
-    {
-        long runs = 0, faults = 0, budget = 0;
-        foreach (var runner in _runners.Values)
-        {
-            runs += Volatile.Read(ref runner.Runs);
-            faults += Volatile.Read(ref runner.Faults);
-            budget += Volatile.Read(ref runner.BudgetHits);
-        }
-        return new PatchStatistics(runs, faults, budget);
-    }
+    public ProgramStatistics Statistics() => _program.Statistics();
 
     private void RecordFault(Fault fault)
     {
@@ -103,6 +93,3 @@ public sealed class Patch : IHookHandler
 
 /// <summary>Which package a patch came from.</summary>
 public sealed record PatchIdentity(string Hook, ulong Sequence, string ProgramName);
-
-/// <summary>A patch's counters; faults do not include budget overruns.</summary>
-public readonly record struct PatchStatistics(long Runs, long Faults, long BudgetHits);

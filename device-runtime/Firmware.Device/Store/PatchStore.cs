@@ -56,12 +56,12 @@ public sealed class PatchStore
 
     public byte[] ReadPackage(StoredPatch patch) => File.ReadAllBytes(Path.Combine(_directory, patch.File));
 
-    /// <summary>Stores a package as the hook's active patch; the previous active one becomes superseded.</summary>
+    /// <summary>Stores a package as the hook's active patch; the previous active (or stopped) one becomes superseded.</summary>
     public StoredPatch Install(string hook, ulong sequence, byte[] package)
     {
-        string file = Path.Combine(PackagesDirectory, $"{hook}-{sequence}.fwp");
+        string file = Path.Combine(PackagesDirectory, $"{hook.Replace('/', '-')}-{sequence}.fwp");
         var stored = new StoredPatch(hook, sequence, file, PatchState.Active);
-        var next = _patches.Select(p => p.Hook == hook && p.State == PatchState.Active ? p with { State = PatchState.Superseded } : p).Append(stored).ToList();
+        var next = _patches.Select(p => p.Hook == hook && p.State is PatchState.Active or PatchState.Stopped ? p with { State = PatchState.Superseded } : p).Append(stored).ToList();
         WriteAtomically(JournalFile, JsonSerializer.SerializeToUtf8Bytes(new Journal(file), Json));
         _afterStep?.Invoke("journal");
         WriteAtomically(file, package);

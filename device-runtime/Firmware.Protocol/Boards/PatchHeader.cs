@@ -1,5 +1,6 @@
 using System.Text;
 using Firmware.Ebpf.Memory;
+using Firmware.Protocol.Containers;
 
 namespace Firmware.Protocol.Boards;
 
@@ -34,11 +35,14 @@ public static class PatchHeader
 
     private static void AppendContexts(StringBuilder text, IReadOnlyList<BoardDefinition> boards)
     {
-        foreach (var hook in Distinct(boards.SelectMany(b => b.Hooks), h => h.Name, "hook").OrderBy(h => h.Name, StringComparer.Ordinal))
+        var hooks = Distinct(boards.SelectMany(b => b.Hooks), h => h.Name, "hook").OrderBy(h => h.Name, StringComparer.Ordinal);
+        foreach (var hook in hooks.Concat(TriggerContexts.All))
         {
-            var users = boards.Where(b => b.FindHook(hook.Name) is not null).Select(b => b.Name);
+            var users = boards.Where(b => b.FindHook(hook.Name) is not null).Select(b => b.Name).ToList();
             string arguments = string.Join(", ", hook.Arguments.Select(a => FieldType(hook, a) + a.Name));
-            text.Append($"\n/* hook {hook.Name}: {hook.Returns.Name()} {hook.Symbol}({arguments}); boards: {string.Join(", ", users)}. */\n");
+            text.Append(users.Count > 0
+                ? $"\n/* hook {hook.Name}: {hook.Returns.Name()} {hook.Symbol}({arguments}); boards: {string.Join(", ", users)}. */\n"
+                : $"\n/* container trigger {hook.Name} (docs/containers.md): the program's context, fields also in r2, r3: {arguments}. */\n");
             text.Append($"struct {hook.ContextStruct} {{\n");
             var layout = hook.Context;
             foreach (var (argument, field) in hook.Arguments.Zip(layout.Fields))

@@ -11,9 +11,10 @@ public sealed record ContainerProgram(string Name, int FirstInstruction, int Ins
 /// What a container may use. <see cref="Budget"/> bounds each run; <see cref="RunsPerSecond"/> and
 /// <see cref="PublishesPerSecond"/> bound how often its programs run and publish (0: no limit).
 /// </summary>
-public sealed record ContainerLimits(ulong Budget, uint RunsPerSecond, uint PublishesPerSecond)
+public sealed record ContainerLimits(long Budget, uint RunsPerSecond, uint PublishesPerSecond)
 {
-    public static ContainerLimits Default { get; } = new(Budget: 10_000, RunsPerSecond: 1_000, PublishesPerSecond: 10);
+    /// <summary>Runs are not limited by default: a hook container on a hot path would otherwise be skipped silently; its budget bounds each run.</summary>
+    public static ContainerLimits Default { get; } = new(Budget: 10_000, RunsPerSecond: 0, PublishesPerSecond: 10);
 }
 
 /// <summary>
@@ -35,6 +36,7 @@ public sealed record ContainerSpec(string Name, IReadOnlyList<ContainerProgram> 
     {
         if (Name.Length == 0) return "container: empty name";
         if (Programs.Count == 0) return "container: no programs";
+        if (Limits.Budget <= 0) return "container: the instruction budget must be above 0";
         int next = 0;
         foreach (var program in Programs)
         {

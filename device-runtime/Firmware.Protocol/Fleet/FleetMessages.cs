@@ -13,7 +13,16 @@ public sealed record PatchStateReport(string Hook, ulong Sequence, string Kind, 
 /// What a device says about itself, retained on its status topic: the host's fleet view is made of these.
 /// <see cref="Group"/> is the rollout group it was deployed in (`fwagent --group`), if any.
 /// </summary>
-public sealed record DeviceReport(string Device, string Board, string FirmwareBuildId, IReadOnlyList<PatchStateReport> Patches, string? Group = null);
+public sealed record DeviceReport(string Device, string Board, string FirmwareBuildId, IReadOnlyList<PatchStateReport> Patches, string? Group = null,
+    IReadOnlyList<ContainerStateReport>? Containers = null);
+
+/// <summary>
+/// One container as a device reports it (docs/containers.md): state (running, stopped, faulted), runs,
+/// faults, budget overruns, runs skipped by its rate limit, mean and worst ns per run, telemetry
+/// published and dropped, and the fault that stopped it.
+/// </summary>
+public sealed record ContainerStateReport(string Name, ulong Sequence, string State, long Runs, long Faults, long BudgetHits, long Throttled,
+    long MeanNs, long MaxNs, long Published, long Dropped, string? LastFault);
 
 /// <summary>The one JSON encoding of fleet messages, used by devices and hosts alike.</summary>
 public static class FleetJson

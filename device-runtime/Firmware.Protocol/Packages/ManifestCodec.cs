@@ -63,7 +63,7 @@ internal static class ManifestCodec
         writer.WriteEndArray();
         writer.WriteInt32(K.ContainerLimits);
         writer.WriteStartMap(3);
-        writer.WriteInt32(K.LimitBudget); writer.WriteUInt64(container.Limits.Budget);
+        writer.WriteInt32(K.LimitBudget); writer.WriteInt64(container.Limits.Budget);
         writer.WriteInt32(K.LimitRunsPerSecond); writer.WriteUInt32(container.Limits.RunsPerSecond);
         writer.WriteInt32(K.LimitPublishesPerSecond); writer.WriteUInt32(container.Limits.PublishesPerSecond);
         writer.WriteEndMap();
@@ -182,7 +182,7 @@ internal static class ManifestCodec
     {
         if (StartMap(reader, 3, "container limits") != 3) throw new PackageFormatException("container limits: expected budget, runs and publishes per second");
         ExpectKey(reader, K.LimitBudget, "container limits");
-        ulong budget = Unsigned(reader, ulong.MaxValue, "container budget");
+        long budget = (long)Unsigned(reader, long.MaxValue, "container budget");
         ExpectKey(reader, K.LimitRunsPerSecond, "container limits");
         uint runs = (uint)Unsigned(reader, uint.MaxValue, "container runs per second");
         ExpectKey(reader, K.LimitPublishesPerSecond, "container limits");

@@ -49,6 +49,12 @@ public sealed record PackageManifest(
     /// <summary>The format this code writes and the only one it reads.</summary>
     public const int FormatVersion = 1;
 
+    /// <summary>What the sequence number counts for (anti-rollback): the hook, or the container (<c>container/NAME</c>).</summary>
+    public string Slot => Container?.Slot ?? Hook;
+
+    /// <summary>The slot for people: "hook 'parse_packet'" or "container 'average'".</summary>
+    public string SlotDescription => Container is null ? $"hook '{Hook}'" : $"container '{Container.Name}'";
+
     /// <summary>An empty build id binds the package to no particular build (packed without --build-id).</summary>
     public bool AppliesToAnyBuild => FirmwareBuildId.Length == 0;
 }

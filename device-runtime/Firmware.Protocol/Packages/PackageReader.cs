@@ -70,9 +70,9 @@ public static class PackageReader
         if (policy.FirmwareBuildId is not null && !manifest.AppliesToAnyBuild && !manifest.FirmwareBuildId.AsSpan().SequenceEqual(policy.FirmwareBuildId))
             return PackageCheck.Fail(PackageError.FirmwareBuild,
                 $"package is for firmware build {Convert.ToHexStringLower(manifest.FirmwareBuildId)}, this runs {Convert.ToHexStringLower(policy.FirmwareBuildId)}");
-        if (policy.LastInstalledSequence?.Invoke(manifest.Hook) is ulong last && manifest.Sequence <= last)
+        if (policy.LastInstalledSequence?.Invoke(manifest.Slot) is ulong last && manifest.Sequence <= last)
             return PackageCheck.Fail(PackageError.Sequence,
-                $"sequence {manifest.Sequence} is not above {last}, the last installed for hook '{manifest.Hook}' (rollback refused)");
+                $"sequence {manifest.Sequence} is not above {last}, the last installed for {manifest.SlotDescription} (rollback refused)");
         return null;
     }
 

@@ -40,7 +40,7 @@ public sealed class HelperPrototypes(IReadOnlyDictionary<int, HelperPrototype> p
 
     public IEnumerable<int> Ids => _prototypes.Keys;
 
-    /// <summary>The helpers of Firmware.Ebpf.Helpers.StandardHelpers.</summary>
+    /// <summary>The helpers of Firmware.Ebpf.Helpers.StandardHelpers, and the runtime's helpers that take guest memory.</summary>
     public static HelperPrototypes Standard { get; } = new(new Dictionary<int, HelperPrototype>
     {
         [1] = new("map_lookup_elem", [HelperArgument.Map, HelperArgument.MapKey], HelperReturn.MapValueOrNull),
@@ -51,5 +51,6 @@ public sealed class HelperPrototypes(IReadOnlyDictionary<int, HelperPrototype> p
         [7] = new("get_prandom_u32", [], HelperReturn.Scalar),
         [8] = new("get_smp_processor_id", [], HelperReturn.Scalar),
         [130] = new("ringbuf_output", [HelperArgument.RingBuffer, HelperArgument.ReadableMemory, HelperArgument.MemorySize, HelperArgument.Scalar], HelperReturn.Scalar),
+        [Firmware.Protocol.Containers.TriggerContexts.PublishHelperId] = new("fw_publish", [HelperArgument.ReadableMemory, HelperArgument.MemorySize], HelperReturn.Scalar),
     });
 }

@@ -3,16 +3,16 @@ using Firmware.Ebpf.Engine;
 using Firmware.Ebpf.Memory;
 using Firmware.Protocol.Boards;
 
-namespace Firmware.Device.Patches;
+namespace Firmware.Device.Programs;
 
 /// <summary>
-/// One thread's way of running a patch: its own instance (stack, region table) and compiled engine over
-/// the patch's shared maps, and the hook context it fills from the function's arguments. Engines run
-/// one call at a time, so each firmware thread gets its own runner; steady-state calls allocate nothing.
-/// A runner is freed by its finalizer: after a patch is replaced, another thread may still be inside
-/// it, and only the garbage collector knows when none is.
+/// One thread's way of running a hosted program: its own instance (stack, region table) and compiled
+/// engine over the program's shared maps, and the hook context it fills from the function's arguments.
+/// Engines run one call at a time, so each thread gets its own runner; steady-state calls allocate
+/// nothing. A runner is freed by its finalizer: after a patch is replaced, another thread may still be
+/// inside it, and only the garbage collector knows when none is.
 /// </summary>
-internal sealed unsafe class PatchRunner : IDisposable
+internal sealed unsafe class ProgramRunner : IDisposable
 {
     private readonly ProgramInstance _instance;
     private readonly IEngine _engine;
@@ -24,13 +24,13 @@ internal sealed unsafe class PatchRunner : IDisposable
     /// <summary>Each buffer the hook hands over: its pointer and length argument indices and its rights.</summary>
     private readonly (int Pointer, int Length, Access Access)[] _buffers;
 
-    public PatchRunner(Patch patch)
+    public ProgramRunner(HostedProgram program)
     {
-        _hook = patch.Hook;
+        _hook = program.Context;
         var layout = _hook.Context;
         _fields = [.. layout.Fields.Select(f => (f.Offset, f.Size))];
-        _instance = new ProgramInstance(patch.Program, patch.Helpers, patch.Maps, patch.Limits);
-        _engine = Engines.Create(patch.Engine, _instance);
+        _instance = new ProgramInstance(program.Program, program.Helpers, program.Maps, program.Limits);
+        _engine = Engines.Create(program.Engine, _instance);
         _context = (byte*)NativeMemory.AllocZeroed((nuint)Math.Max(layout.Size, 8));
         var readable = layout.Fields.Where(f => f.Access != Access.None).ToList();
         _buffers = [.. _hook.Buffers.Select(b => (IndexOf(b.Pointer), IndexOf(b.Length), b.Access))];
@@ -43,7 +43,7 @@ internal sealed unsafe class PatchRunner : IDisposable
     public long Faults;
     public long BudgetHits;
 
-    /// <summary>Fills the context from the arguments (r1), passes them in r2..r5, and runs the patch.</summary>
+    /// <summary>Fills the context from the arguments (r1), passes them in r2..r5, and runs the program.</summary>
     public RunResult Run(ulong a0, ulong a1, ulong a2, ulong a3)
     {
         Span<ulong> arguments = [a0, a1, a2, a3];
@@ -86,7 +86,7 @@ internal sealed unsafe class PatchRunner : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    ~PatchRunner() => Release();
+    ~ProgramRunner() => Release();
 
     private void Release()
     {
