@@ -5,17 +5,27 @@ using System.Text.RegularExpressions;
 namespace Firmware.Arm64.Tests;
 
 /// <summary>
-/// The reference encoder: LLVM's assembler (llvm-mc-19, from the llvm-19 package test.sh installs) for
-/// AArch64. One process assembles a whole batch of instructions.
+/// The reference encoder: LLVM's assembler (llvm-mc-19, from the llvm-19 package test.sh installs), for
+/// AArch64 (the default) and Thumb-2 (tests/Firmware.Thumb2.Tests links this file). One process assembles
+/// a whole batch of instructions.
 /// </summary>
 internal static partial class LlvmMc
 {
     public const string Tool = "llvm-mc-19";
 
-    /// <summary>The encoding of each line of <paramref name="assembly"/> (one instruction per line), in order.</summary>
-    public static uint[] Encode(IReadOnlyList<string> assembly)
+    public static readonly string[] Arm64 = ["--triple=aarch64", "-mattr=+v8a"];
+
+    /// <summary>ARMv7E-M (Cortex-M4) without the FPU.</summary>
+    public static readonly string[] Thumb2 = ["--triple=thumbv7em-none-eabi", "-mattr=-fp-armv8,-vfp2"];
+
+    /// <summary>The A64 word of each line of <paramref name="assembly"/> (one instruction per line), in order.</summary>
+    public static uint[] Encode(IReadOnlyList<string> assembly) =>
+        [.. EncodeBytes(Arm64, assembly).Select(bytes => BitConverter.ToUInt32(bytes))];
+
+    /// <summary>The bytes of each line of <paramref name="assembly"/> for <paramref name="target"/>, in order.</summary>
+    public static byte[][] EncodeBytes(string[] target, IReadOnlyList<string> assembly)
     {
-        var start = new ProcessStartInfo(Tool, ["--triple=aarch64", "-mattr=+v8a", "-show-encoding"])
+        var start = new ProcessStartInfo(Tool, [.. target, "-show-encoding"])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -29,21 +39,22 @@ internal static partial class LlvmMc
         process.WaitForExit();
         if (process.ExitCode != 0 || stderr.Result.Contains("error"))
             throw new InvalidOperationException($"{Tool} rejected the batch:\n{Excerpt(stderr.Result, assembly)}");
-        var words = Encoding().Matches(stdout.Result)
-            .Select(m => BitConverter.ToUInt32([.. m.Groups[1].Value.Split(',').Select(b => byte.Parse(b.Trim()[2..], NumberStyles.HexNumber))]))
+        var encodings = Encoding().Matches(stdout.Result)
+            .Select(m => m.Groups[1].Value.Split(',').Select(b => byte.Parse(b.Trim()[2..], NumberStyles.HexNumber)).ToArray())
             .ToArray();
-        if (words.Length != assembly.Count)
-            throw new InvalidOperationException($"{Tool} gave {words.Length} encodings for {assembly.Count} lines");
-        return words;
+        if (encodings.Length != assembly.Count)
+            throw new InvalidOperationException($"{Tool} gave {encodings.Length} encodings for {assembly.Count} lines");
+        return encodings;
     }
 
     /// <summary>
-    /// Disassembles little-endian A64 code; returns the number of instructions LLVM decoded and the
-    /// diagnostics it printed (one "invalid instruction encoding" warning per word it could not decode).
+    /// Disassembles little-endian code (A64 unless <paramref name="target"/> says otherwise); returns the number
+    /// of instructions LLVM decoded and the diagnostics it printed (one "invalid instruction encoding" warning
+    /// per instruction it could not decode).
     /// </summary>
-    public static (int Instructions, string Diagnostics) Disassemble(ReadOnlySpan<byte> code)
+    public static (int Instructions, string Diagnostics) Disassemble(ReadOnlySpan<byte> code, string[]? target = null)
     {
-        var start = new ProcessStartInfo(Tool, ["--triple=aarch64", "-mattr=+v8a", "--disassemble"])
+        var start = new ProcessStartInfo(Tool, [.. target ?? Arm64, "--disassemble"])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

@@ -24,6 +24,7 @@ enum fw_fault {
     FW_FAULT_WRITE = 5,
     FW_FAULT_ALIGNMENT = 6,
     FW_FAULT_STOP = 7,
+    FW_FAULT_UNKNOWN_HELPER = 8,
 };
 
 struct fw_env {
@@ -46,6 +47,18 @@ enum fw_relocation_kind {
     FW_RELOC_MAP = 2,
     FW_RELOC_RUNTIME = 3,
     FW_RELOC_MAP_VALUE = 4,
+    FW_RELOC_HELPER_TABLE = 5,
+};
+
+/* What a kind 5 relocation points at: the helpers callx may name. */
+struct fw_helper_entry {
+    uint32_t id;
+    uint32_t address; /* | 1 */
+};
+
+struct fw_helper_table {
+    uint32_t count;
+    struct fw_helper_entry entries[];
 };
 
 struct fw_relocation {

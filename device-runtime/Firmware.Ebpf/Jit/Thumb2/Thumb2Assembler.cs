@@ -125,8 +125,9 @@ internal sealed class Thumb2Assembler
     /// <summary>Lays out the code and its pool; <paramref name="poolOffset"/> is where the pool starts.</summary>
     public byte[] Assemble(out int poolOffset)
     {
-        foreach (int position in _labels)
-            if (position < 0) throw new InvalidOperationException("a label was never bound");
+        for (int i = 0; i < _count; i++)
+            if (_items[i].Kind is Kind.B or Kind.Bl or Kind.BCond && _labels[_items[i].Label] < 0)
+                throw new InvalidOperationException($"a branch to label {_items[i].Label}, which was never bound");
         var offsets = new int[_count + 1];
         int size;
         bool grown;

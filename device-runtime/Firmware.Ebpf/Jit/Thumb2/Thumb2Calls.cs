@@ -12,21 +12,34 @@ namespace Firmware.Ebpf.Jit.Thumb2;
 public sealed partial class Thumb2Compiler
 {
     private readonly Dictionary<int, Label> _functionEntries = [];
+    private Label? _findHelper;
 
     private void EmitCall(int pc, Instruction insn)
     {
-        if (insn.Source == OperandSource.X) throw Unsupported(pc, "callx (a helper chosen at run time)");
-        if (insn.Src == (byte)CallKind.Local) EmitLocalCall(pc, pc + 1 + insn.Imm);
-        else EmitHelperCall(pc, insn.Imm);
+        if (insn.Source == OperandSource.X)
+        {
+            // callx: the number is only known at run time, so look it up in the loader's helper table.
+            LoadPair(insn.Dst, 0, 1);
+            _a.Bl(_findHelper ??= _a.CreateLabel());
+            _a.BCond(Condition.Ne, FaultStub(Thumb2Fault.UnknownHelper, pc));
+        }
+        else if (insn.Src == (byte)CallKind.Local)
+        {
+            EmitLocalCall(pc, pc + 1 + insn.Imm);
+            return;
+        }
+        else
+            LoadLiteral(Scratch, Thumb2RelocationKind.Helper, insn.Imm);
+        EmitHelperCall(pc);
     }
 
     /// <summary>
-    /// r0 = helper(r1, ..., r5): r1 in r0:r1, r2 in r2:r3, r3..r5 on the stack. A helper that refused its
-    /// arguments set env->fault; the code then leaves at once with the fault it set.
+    /// r0 = helper(r1, ..., r5) for the helper whose address is in r12: r1 in r0:r1, r2 in r2:r3, r3..r5 on the
+    /// stack. A helper that refused its arguments set env->fault; the code then leaves at once with it.
     /// </summary>
-    private void EmitHelperCall(int pc, int id)
+    private void EmitHelperCall(int pc)
     {
-        _a.DataImmediate(DataOp.Sub, false, Sp, Sp, HelperArgumentBytes, Scratch);
+        _a.DataImmediate(DataOp.Sub, false, Sp, Sp, HelperArgumentBytes, 2);
         for (int argument = 3; argument <= 5; argument++)
         {
             LoadPair(argument, 0, 1);
@@ -34,9 +47,8 @@ public sealed partial class Thumb2Compiler
         }
         LoadPair(Isa.Register.R1, 0, 1);
         LoadPair(2, 2, 3);
-        LoadLiteral(Scratch, Thumb2RelocationKind.Helper, id);
         _a.Emit(BranchLinkExchange(Scratch));
-        _a.DataImmediate(DataOp.Add, false, Sp, Sp, HelperArgumentBytes, Scratch);
+        _a.DataImmediate(DataOp.Add, false, Sp, Sp, HelperArgumentBytes, 2);
         StorePair(Isa.Register.R0, 0, 1);
         _a.Emit(LoadStoreImmediate12(true, AccessWidth.Word, false, 2, Env, EnvFault));
         _a.CompareImmediate(2, 0, Scratch);
@@ -89,5 +101,36 @@ public sealed partial class Thumb2Compiler
             _a.B(LabelOf(target));
         });
         return entry;
+    }
+
+    /// <summary>
+    /// The helper table lookup of callx. In: r0:r1 = the helper number. Out: Z set and r12 = its address when
+    /// the loader's table (relocation kind 5: a count, then id, address pairs) has it. Clobbers r2, r3.
+    /// </summary>
+    private void EmitFindHelper()
+    {
+        Label next = _a.CreateLabel(), found = _a.CreateLabel(), missing = _a.CreateLabel();
+        _a.Bind(_findHelper!.Value);
+        _a.CompareImmediate(1, 0, Scratch);
+        _a.BCond(Condition.Ne, missing);
+        LoadLiteral(2, Thumb2RelocationKind.HelperTable, 0);
+        _a.Emit(LoadStoreImmediate12(true, AccessWidth.Word, false, 3, 2, 0));
+        _a.DataImmediate(DataOp.Add, false, 2, 2, 4, Scratch);
+        _a.Bind(next);
+        _a.CompareImmediate(3, 0, Scratch);
+        _a.BCond(Condition.Eq, missing);
+        _a.Emit(LoadStoreImmediate12(true, AccessWidth.Word, false, Scratch, 2, 0));
+        Compare(Scratch, 0);
+        _a.BCond(Condition.Eq, found);
+        _a.DataImmediate(DataOp.Add, false, 2, 2, 8, Scratch);
+        _a.DataImmediate(DataOp.Sub, false, 3, 3, 1, Scratch);
+        _a.B(next);
+        _a.Bind(found);
+        _a.Emit(LoadStoreImmediate12(true, AccessWidth.Word, false, Scratch, 2, 4));
+        Compare(0, 0); // Z = 1
+        _a.Emit(BranchExchange(Lr));
+        _a.Bind(missing);
+        _a.CompareImmediate(Sp, 0, Scratch); // Z = 0: sp is never 0
+        _a.Emit(BranchExchange(Lr));
     }
 }

@@ -59,8 +59,8 @@ public sealed partial class Thumb2Compiler
 
     /// <summary>
     /// Compiles <paramref name="program"/> for a Cortex-M. Accesses <paramref name="proofs"/> proves safe are
-    /// not checked. Throws <see cref="Thumb2CompileException"/> for what the ABI cannot express (callx, lddw
-    /// of code or variable addresses).
+    /// not checked. Throws <see cref="Thumb2CompileException"/> for what the ABI cannot express (lddw of code
+    /// or variable addresses).
     /// </summary>
     public static Thumb2Image Compile(EbpfProgram program, IAccessProofs? proofs = null) =>
         new Thumb2Compiler(program, proofs ?? NoProofs.Instance).Compile();
@@ -89,6 +89,7 @@ public sealed partial class Thumb2Compiler
         EmitExit();
         for (int i = 0; i < _cold.Count; i++) _cold[i]();
         if (_checks) EmitCheckRegion();
+        if (_findHelper is not null) EmitFindHelper();
         byte[] code = _a.Assemble(out int poolOffset);
         var relocations = _literals.Select(l => new Thumb2Relocation(poolOffset + l.Offset, l.Kind, l.Value)).ToArray();
         int stack = 40 + FrameBytes + FunctionBytes + HelperArgumentBytes + CheckBytes

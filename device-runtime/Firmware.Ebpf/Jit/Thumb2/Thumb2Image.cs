@@ -11,6 +11,8 @@ public enum Thumb2RelocationKind
     Runtime = 3,
     /// <summary>The address of map number value's value storage.</summary>
     MapValue = 4,
+    /// <summary>The address of the loader's helper table, for callx (value 0).</summary>
+    HelperTable = 5,
 }
 
 /// <summary>The SDK routines kind 3 relocations name (boards/mps2-an386/sdk/runtime.h).</summary>
@@ -43,6 +45,8 @@ public enum Thumb2Fault
     Alignment = 6,
     /// <summary>A helper ended the run on purpose; the returned value is its result.</summary>
     Stop = 7,
+    /// <summary>callx named a helper the loader's table does not have.</summary>
+    UnknownHelper = 8,
 }
 
 /// <summary>A program the Thumb-2 compiler cannot translate; the message names the instruction and the reason.</summary>

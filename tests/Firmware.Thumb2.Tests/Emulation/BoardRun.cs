@@ -1,0 +1,127 @@
+using Firmware.Ebpf.Engine;
+using Firmware.Ebpf.Helpers;
+using Firmware.Ebpf.Jit;
+using Firmware.Ebpf.Jit.Thumb2;
+using Firmware.Ebpf.Memory;
+using Firmware.Ebpf.Programs;
+
+namespace Firmware.Thumb2.Tests.Emulation;
+
+/// <summary>
+/// What a run ends with, in terms both engines share: the value, or the fault and the instruction it
+/// happened at (addresses differ between host and board), and the input buffer and map values afterwards.
+/// </summary>
+public sealed record Outcome(ulong? Value, Thumb2Fault Fault, int FaultInstruction, byte[] Buffer, byte[] Maps)
+{
+    public bool Matches(Outcome other) => Value == other.Value && Fault == other.Fault && FaultInstruction == other.FaultInstruction
+        && Buffer.AsSpan().SequenceEqual(other.Buffer) && Maps.AsSpan().SequenceEqual(other.Maps);
+
+    public override string ToString() => (Value is { } v ? $"r0 = 0x{v:x}" : $"fault {Fault} at insn {FaultInstruction}")
+        + $", buffer {Convert.ToHexString(Buffer)}, maps {Convert.ToHexString(Maps)}";
+}
+
+/// <summary>One program run on the interpreter (the reference) or compiled and run on the board.</summary>
+public static class BoardRun
+{
+    private static readonly Dictionary<FaultKind, Thumb2Fault> Faults = new()
+    {
+        [FaultKind.InvalidRead] = Thumb2Fault.Read,
+        [FaultKind.InvalidWrite] = Thumb2Fault.Write,
+        [FaultKind.BudgetExceeded] = Thumb2Fault.Budget,
+        [FaultKind.CallDepthExceeded] = Thumb2Fault.CallDepth,
+        [FaultKind.MisalignedAtomic] = Thumb2Fault.Alignment,
+        [FaultKind.HelperFault] = Thumb2Fault.Helper,
+        [FaultKind.UnknownHelper] = Thumb2Fault.UnknownHelper,
+    };
+
+    public static Outcome OnInterpreter(EbpfProgram program, HelperTable helpers, byte[] input, long budget)
+    {
+        using var instance = ProgramInstance.Create(program, helpers, new ExecutionLimits(budget));
+        using var engine = Engines.Create(Engines.Interpreter, instance);
+        var buffer = (byte[])input.Clone();
+        var result = engine.RunOnBuffer(buffer);
+        byte[] maps = [.. instance.Maps.SelectMany(map => Bytes(map.ValueRegion))];
+        return result.Ok
+            ? new Outcome(result.Value, Thumb2Fault.None, 0, buffer, maps)
+            : new Outcome(null, Faults[result.Fault.Kind], result.Fault.Instruction, buffer, maps);
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="program"/>, lays out the buffer and map values in the runner's arena, resolves
+    /// the relocations against what the runner announced, and runs it. A fault exception on the board (the
+    /// code crashed instead of faulting cleanly) fails the test.
+    /// </summary>
+    public static (Outcome Outcome, JobResult Result, Thumb2Image Image) OnBoard(EbpfProgram program, HelperTable helpers, byte[] input, long budget,
+        IAccessProofs? proofs = null)
+    {
+        var board = RunnerBoard.Instance;
+        var hello = board.Hello;
+        var image = Thumb2Compiler.Compile(program, proofs);
+        using var instance = ProgramInstance.Create(program, helpers);
+
+        uint next = hello.Arena;
+        uint Place(int length)
+        {
+            uint at = next;
+            next = (next + (uint)length + 7) & ~7u;
+            return at;
+        }
+        var blocks = new List<Block>();
+        var regions = new List<(uint, uint, uint)>();
+        uint buffer = 0;
+        if (input.Length > 0)
+        {
+            buffer = Place(input.Length);
+            blocks.Add(new Block(buffer, input));
+            regions.Add((buffer, (uint)input.Length, (uint)Access.ReadWrite));
+        }
+        var maps = new List<(uint, uint, uint)>();
+        var mapValues = new List<uint>();
+        foreach (var map in instance.Maps)
+        {
+            var values = Bytes(map.ValueRegion);
+            uint at = Place(values.Length);
+            blocks.Add(new Block(at, values));
+            regions.Add((at, (uint)values.Length, (uint)map.ValueRegion.Access));
+            maps.Add((at, (uint)map.Definition.ValueSize, (uint)map.Definition.MaxEntries));
+            mapValues.Add(at);
+        }
+        // callx's table: the runner's helpers that the interpreter's table has too.
+        var table = hello.Helpers.Where(h => helpers.Find(h.Key) is not null).OrderBy(h => h.Key).ToList();
+        byte[] tableBytes = [.. BitConverter.GetBytes(table.Count), .. table.SelectMany(h => BitConverter.GetBytes(h.Key).Concat(BitConverter.GetBytes(h.Value)))];
+        uint helperTable = Place(tableBytes.Length);
+        blocks.Add(new Block(helperTable, tableBytes));
+        if (next - hello.Arena > hello.ArenaSize) throw new InvalidOperationException("the input and maps do not fit the runner's arena");
+
+        var code = (byte[])image.Code.Clone();
+        foreach (var relocation in image.Relocations)
+        {
+            uint word = relocation.Kind switch
+            {
+                Thumb2RelocationKind.Helper => hello.Helpers.TryGetValue(relocation.Value, out uint helper)
+                    ? helper
+                    : throw new InvalidOperationException($"the runner has no helper {relocation.Value}"),
+                Thumb2RelocationKind.Map => hello.MapsTable + 12 * (uint)relocation.Value,
+                Thumb2RelocationKind.MapValue => mapValues[relocation.Value],
+                Thumb2RelocationKind.Runtime => hello.Runtime[relocation.Value],
+                Thumb2RelocationKind.HelperTable => helperTable,
+                _ => throw new InvalidOperationException($"relocation kind {relocation.Kind}"),
+            };
+            BitConverter.TryWriteBytes(code.AsSpan(relocation.Offset), word);
+        }
+
+        var job = new Job(code, buffer, (uint)input.Length, (uint)Math.Min(budget, uint.MaxValue), regions, maps, blocks);
+        var result = board.Run(job);
+        Assert.True(result.Exception == 0, $"the code took fault exception {result.Exception} on the board");
+        int mapStart = input.Length > 0 ? 1 : 0;
+        var bufferAfter = input.Length > 0 ? result.Blocks[0] : [];
+        byte[] mapsAfter = [.. result.Blocks.Skip(mapStart).Take(mapValues.Count).SelectMany(b => b)];
+        var fault = (Thumb2Fault)result.Fault;
+        var outcome = fault is Thumb2Fault.None or Thumb2Fault.Stop
+            ? new Outcome(result.R0, Thumb2Fault.None, 0, bufferAfter, mapsAfter)
+            : new Outcome(null, fault, (int)result.FaultInstruction, bufferAfter, mapsAfter);
+        return (outcome, result, image);
+    }
+
+    private static unsafe byte[] Bytes(Region region) => new Span<byte>((void*)region.Start, (int)region.Length).ToArray();
+}
