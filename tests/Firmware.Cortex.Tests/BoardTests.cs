@@ -90,8 +90,7 @@ public sealed class BoardTests(CortexKit kit, ITestOutputHelper output)
         // Signed and well-formed, but its native code is a single undefined instruction: the CPU takes a
         // HardFault inside the patch, and the stub's handler returns to the hook point.
         byte[] udf = [0x00, 0xde, 0x70, 0x47];
-        var package = PackageWriter.Write(Manifest("calibrate", PatchKind.Replace, 1), Program, kit.Key, new NativeCode(NativeCode.Thumbv7m, udf, [], 0));
-        Assert.True((await board.PushAsync(package, CancellationToken.None)).Applied);
+        Assert.True((await board.PushAsync(HandMade("calibrate", PatchKind.Replace, 1, udf), CancellationToken.None)).Applied);
 
         var detached = await CortexKit.WaitForAsync(board, c => c["calibrate.detaches"] == 1, "detaching the faulting patch");
         Assert.Equal((1, 0), (detached["calibrate.faults"], detached["calibrate.state"]));
@@ -100,6 +99,25 @@ public sealed class BoardTests(CortexKit kit, ITestOutputHelper output)
         output.WriteLine($"patch delay: {detached["commit_ticks"]} cycles ({detached["commit_ticks"] / 25.0:0} us at 25 MHz, emulated)");
         Assert.Equal(FaultCode.Exception + 3, detached["calibrate.fault"]); // HardFault is exception 3
         await CortexKit.WaitForAsync(board, c => c["calibrations"] >= detached["calibrations"] + 200, "calibrating after the fault");
+    }
+
+    [Fact]
+    public async Task Fwctl_push_over_the_serial_port_installs_on_the_stub_and_a_repeat_is_refused()
+    {
+        await using var board = await kit.BootAsync();
+        // An observer that returns at once: movs r0, #0; movs r1, #0; bx lr.
+        string path = Path.Combine(Directory.CreateTempSubdirectory("cortex-push-").FullName, "observe.fwp");
+        File.WriteAllBytes(path, HandMade("parse_packet", PatchKind.Observe, 1, [0x00, 0x20, 0x00, 0x21, 0x70, 0x47]));
+
+        var (exit, stdout, stderr) = Firmware.Tools.Tests.Cli.InProcessFwctl.Run("push", path, "--serial", board.SerialPort, "--timeout", "60");
+        Assert.True(exit == 0, stderr);
+        Assert.Equal("mps2-an386-0001 (mps2-an386): applied: installed on parse_packet", stdout.Trim());
+        await CortexKit.WaitForAsync(board, c => c["parse_packet.runs"] > 100, "running the observer");
+
+        (exit, stdout, _) = Firmware.Tools.Tests.Cli.InProcessFwctl.Run("push", path, "--serial", board.SerialPort, "--timeout", "60");
+        Assert.Equal(1, exit);
+        Assert.Contains("not applied (rejected): sequence is not above the last installed for hook 'parse_packet'", stdout);
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
     }
 
     public static TheoryData<string, string> Refusals => new()
@@ -125,7 +143,7 @@ public sealed class BoardTests(CortexKit kit, ITestOutputHelper output)
             "board" => kit.Pack(lengthCheck, "parse_packet", PatchKind.Filter, 1, board: kit.Catalog.Load("linux-x64")),
             "build" => kit.Pack(lengthCheck, "parse_packet", PatchKind.Filter, 1, buildId: new byte[32]),
             "sequence" => kit.Pack(lengthCheck, "parse_packet", PatchKind.Filter, 7),
-            _ => PackageWriter.Write(Manifest("parse_packet", PatchKind.Filter, 1), Program, kit.Key),
+            _ => HandMade("parse_packet", PatchKind.Filter, 1, native: null),
         };
 
         var result = await board.PushAsync(package, CancellationToken.None);
@@ -145,11 +163,16 @@ public sealed class BoardTests(CortexKit kit, ITestOutputHelper output)
         return package;
     }
 
-    /// <summary>r0 = 0; exit: the bytecode hand-made packages carry beside their native code.</summary>
-    private static readonly byte[] Program = [0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0];
-
-    private PackageManifest Manifest(string hook, PatchKind kind, ulong sequence) => new(
-        sequence, "mps2-an386", kit.Firmware.BuildId, hook, kind, "fw/" + hook, 0, [], [], [], VerifierVerdict.NotVerified, "hand-made");
+    /// <summary>
+    /// A signed package whose native code is written by hand (no compiler could produce it), beside the
+    /// bytecode "r0 = 0; exit"; without <paramref name="native"/> it has no native section at all.
+    /// </summary>
+    private byte[] HandMade(string hook, PatchKind kind, ulong sequence, byte[]? native)
+    {
+        var manifest = new PackageManifest(sequence, "mps2-an386", kit.Firmware.BuildId, hook, kind, "fw/" + hook, 0, [], [], [], VerifierVerdict.NotVerified, "hand-made");
+        byte[] program = [0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0];
+        return PackageWriter.Write(manifest, program, kit.Key, native is null ? null : new NativeCode(NativeCode.Thumbv7m, native, [], 0));
+    }
 
     /// <summary>The stub's fault codes: the ABI's (docs/thumb2-abi.md), and CPU exceptions as 0x100 + the exception number.</summary>
     private static class FaultCode
