@@ -50,6 +50,7 @@ public static class Cli
         PluginCommand.Create(),
         DemoCommand.Create(),
         BoardsCommand.Create(),
+        BoardTestCommand.Create(),
         BuildCommand.Create(),
         KeygenCommand.Create(),
         PackCommand.Create(),
