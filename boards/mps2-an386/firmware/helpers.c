@@ -69,19 +69,24 @@ static uint64_t get_prandom_u32(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t 
     return state;
 }
 
+enum { HELPER_COUNT = 3 };
+
+/* The ABI's struct fw_helper_table, with its entries spelled out; function pointers carry the Thumb bit. */
 static const struct {
-    uint32_t id;
-    fw_helper_fn fn;
-} helpers[] = {
-    {1, map_lookup_elem},
-    {2, map_update_elem},
-    {7, get_prandom_u32},
-};
+    uint32_t count;
+    struct fw_helper_entry entries[HELPER_COUNT];
+} table = {HELPER_COUNT, {
+    {1, (uint32_t)map_lookup_elem},
+    {2, (uint32_t)map_update_elem},
+    {7, (uint32_t)get_prandom_u32},
+}};
 
 uint32_t helper_address(uint32_t id)
 {
-    for (uint32_t i = 0; i < sizeof helpers / sizeof helpers[0]; i++)
-        if (helpers[i].id == id)
-            return (uint32_t)helpers[i].fn; /* function pointers carry the Thumb bit */
+    for (uint32_t i = 0; i < table.count; i++)
+        if (table.entries[i].id == id)
+            return table.entries[i].address;
     return 0;
 }
+
+uint32_t helper_table(void) { return (uint32_t)&table; }

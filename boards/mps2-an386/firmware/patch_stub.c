@@ -146,6 +146,7 @@ static uint32_t resolve(const struct bank *bank, const struct fw_relocation *r)
     case FW_RELOC_MAP: return r->value < bank->map_count ? (uint32_t)&bank->maps[r->value] : 0;
     case FW_RELOC_RUNTIME: return fw_runtime_routine(r->value);
     case FW_RELOC_MAP_VALUE: return r->value < bank->map_count ? (uint32_t)bank->maps[r->value].values : 0;
+    case FW_RELOC_HELPER_TABLE: return helper_table();
     default: return 0;
     }
 }

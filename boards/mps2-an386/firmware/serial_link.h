@@ -16,7 +16,7 @@ enum link_status {
     LINK_BAD_REQUEST = 6,
 };
 
-enum { LINK_REASON_MAX = 80 };
+enum { LINK_REASON_MAX = 96 };
 
 /* What the link needs from the firmware: installing a complete, digest-checked package (returns
  * LINK_APPLIED or LINK_REJECTED with a reason), and writing its counters into a Counters payload. */
