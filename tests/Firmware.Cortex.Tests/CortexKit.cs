@@ -5,6 +5,7 @@ using Firmware.Protocol.Serial;
 using Firmware.Tools;
 using Firmware.Tools.Boards;
 using Firmware.Tools.Boards.Cortex;
+using Firmware.Tools.Boards.Testing;
 using Firmware.Tools.Packaging;
 
 namespace Firmware.Cortex.Tests;
@@ -23,7 +24,7 @@ public sealed class CortexKit : IDisposable
     {
         Catalog = new BoardCatalog(Path.Combine(RepoPaths.Root, "boards"));
         Board = Catalog.Load("mps2-an386");
-        Firmware = CortexFirmware.Build(Path.Combine(Catalog.Directory, Board.Name));
+        Firmware = CortexFirmware.Build(Path.Combine(Catalog.Directory, Board.Name), BoardTest.MaliciousEvery, BoardTest.ProbeReadings);
     }
 
     public BoardCatalog Catalog { get; }
@@ -53,10 +54,10 @@ public sealed class CortexKit : IDisposable
     }
 
     /// <summary>Packs as `fwctl pack` does: verified, compiled to Thumb-2, signed.</summary>
-    public byte[] Pack(EbpfProgram program, string hook, PatchKind kind, ulong sequence, BoardDefinition? board = null, byte[]? buildId = null)
+    public byte[] Pack(EbpfProgram program, string hook, PatchKind kind, ulong sequence, BoardDefinition? board = null, byte[]? buildId = null, SigningKey? key = null)
     {
         var target = new PackageTarget(board ?? Board, hook, kind, sequence, buildId ?? Firmware.BuildId, "test");
-        var result = PackageBuilder.Pack(program, target, Key);
+        var result = PackageBuilder.Pack(program, target, key ?? Key);
         Assert.True(result.Package is not null, string.Join("\n", result.Rejections.Select(r => r.Message)));
         return result.Package!;
     }

@@ -8,7 +8,16 @@
 #include "systick.h"
 #include "uart.h"
 
-enum { MALICIOUS_EVERY = 16 };
+/* The scenario is a build parameter (CortexFirmware passes `fwctl board test`'s): every how-many packets
+ * is malicious, and which raw readings ReadCounters calibrates through the hook as `calibrate(RAW)`. */
+#ifndef FW_MALICIOUS_EVERY
+#define FW_MALICIOUS_EVERY 8
+#endif
+#ifndef FW_PROBE_READINGS
+#define FW_PROBE_READINGS 0, 640, 2048, 4095
+#endif
+
+static const int32_t probes[] = {FW_PROBE_READINGS};
 
 static uint32_t counters(uint8_t *payload, uint32_t capacity)
 {
@@ -24,6 +33,23 @@ static uint32_t counters(uint8_t *payload, uint32_t capacity)
     length = link_counter(payload, length, capacity, "bad_frames", link_bad_frames());
     length = link_counter(payload, length, capacity, "commit_ticks", link_commit_ticks());
     length = stub_counters(payload, length, capacity);
+    for (uint32_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
+        char name[24] = "calibrate(";
+        uint32_t n = 10;
+        int32_t raw = probes[i];
+        if (raw < 0)
+            name[n++] = '-', raw = -raw;
+        char digits[11];
+        int d = 0;
+        do
+            digits[d++] = (char)('0' + raw % 10);
+        while ((raw /= 10) > 0);
+        while (d > 0)
+            name[n++] = digits[--d];
+        name[n++] = ')';
+        name[n] = 0;
+        length = link_counter(payload, length, capacity, name, fw_calibrate(probes[i]));
+    }
     return length <= capacity ? length : 0;
 }
 
@@ -43,6 +69,6 @@ int main(void)
     uint64_t state = 0x9e3779b97f4a7c15ull;
     for (uint64_t n = 1;; n++) {
         link_poll();
-        fw_traffic_step(&state, n, MALICIOUS_EVERY);
+        fw_traffic_step(&state, n, FW_MALICIOUS_EVERY);
     }
 }

@@ -38,7 +38,8 @@ static struct hook {
     struct bank *volatile active;
     struct bank *previous;
     uint64_t last_sequence;   /* anti-rollback: the highest sequence installed on this hook */
-    uint32_t runs, faults, detaches;
+    uint32_t runs, faults, budget_hits, detaches;
+    uint64_t detached_sequence;
     uint32_t last_fault, last_fault_insn, last_fault_addr;
 } hooks[HOOK_COUNT];
 
@@ -230,11 +231,13 @@ static void detach(struct hook *hook, struct bank *bank)
     hook->active = hook->previous != bank ? hook->previous : 0;
     hook->previous = 0;
     hook->detaches++;
+    hook->detached_sequence = bank->sequence;
 }
 
 static void record_fault(struct hook *hook, struct bank *bank, uint32_t fault, uint32_t insn, uint32_t address, int hardware)
 {
     hook->faults++;
+    hook->budget_hits += fault == FW_FAULT_BUDGET;
     hook->last_fault = fault;
     hook->last_fault_insn = insn;
     hook->last_fault_addr = address;
@@ -308,13 +311,13 @@ struct stub_map *stub_map(uint32_t pointer)
 
 uint32_t stub_counters(uint8_t *payload, uint32_t length, uint32_t capacity)
 {
-    static const char *const fields[] = {"sequence", "state", "runs", "faults", "detaches", "fault", "fault_insn", "fault_addr"};
+    static const char *const fields[] = {"sequence", "state", "runs", "faults", "budget_hits", "detaches", "detached_sequence", "fault", "fault_insn", "fault_addr"};
     length = link_counter(payload, length, capacity, "installs", installs);
     for (int h = 0; h < HOOK_COUNT; h++) {
         const struct hook *hook = &hooks[h];
         /* state: 0 no patch, 1 a patch runs */
-        const int64_t values[] = {hook->active ? (int64_t)hook->active->sequence : 0, hook->active != 0, hook->runs, hook->faults,
-                                  hook->detaches, hook->last_fault, hook->last_fault_insn, hook->last_fault_addr};
+        const int64_t values[] = {hook->active ? (int64_t)hook->active->sequence : 0, hook->active != 0, hook->runs, hook->faults, hook->budget_hits,
+                                  hook->detaches, (int64_t)hook->detached_sequence, hook->last_fault, hook->last_fault_insn, hook->last_fault_addr};
         for (uint32_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
             char name[40];
             uint32_t n = 0;

@@ -9,6 +9,7 @@ namespace Firmware.Tools.Boards.Testing;
 /// device-runtime/fwagent/bin/Release/net10.0/fwagent;</item>
 /// <item>aarch64 (qemu-aarch64): the linux-arm64 publish in artifacts/linux-arm64/fwagent
 /// (`dotnet publish device-runtime/fwagent/fwagent.csproj -r linux-arm64 --self-contained -c Release -o artifacts/linux-arm64`).</item>
+/// <item>armv7m with the thumb2 engine (mps2-an386): no agent; the bare-metal firmware under qemu-system-arm (<see cref="CortexRunner"/>).</item>
 /// </list>
 /// Paths are relative to the repository root, the boards directory's parent.
 /// </summary>
@@ -24,6 +25,7 @@ public static class BoardTestRunners
             Architecture.X86_64 => HostedAgentRunner.Native(agent ?? NativeAgent(root)),
             Architecture.Aarch64 => HostedAgentRunner.Emulated(agent ?? Required(Path.Combine(root, Arm64Agent),
                 $"publish it with `dotnet publish device-runtime/fwagent/fwagent.csproj -r linux-arm64 --self-contained -c Release -o artifacts/linux-arm64` or pass --agent")),
+            Architecture.Armv7m when board.Engine == EngineKind.Thumb2 => new CortexRunner(),
             _ => throw new BoardTestException($"board test does not start {BoardDefinition.ArchitectureName(board.Architecture)} boards such as {board.Name} yet"),
         };
     }
