@@ -15,10 +15,11 @@ public sealed class BoardLoaderTests
     [Fact]
     public void The_repository_boards_load()
     {
-        Assert.Equal(["linux-x64", "nano", "qemu-aarch64"], Catalog.Names);
+        Assert.Equal(["linux-x64", "mps2-an386", "nano", "qemu-aarch64"], Catalog.Names);
         var boards = Catalog.LoadAll();
         Assert.Equal(EngineKind.Interpreter, boards.Single(b => b.Name == "nano").Engine);
         Assert.Equal(Architecture.Aarch64, boards.Single(b => b.Name == "qemu-aarch64").Architecture);
+        Assert.Equal((Architecture.Armv7m, EngineKind.Thumb2), boards.Single(b => b.Name == "mps2-an386") is var cortex ? (cortex.Architecture, cortex.Engine) : default);
         Assert.Contains(boards.Single(b => b.Name == "nano").Helpers, h => h.Id >= BoardHelper.FirstBoardId);
     }
 

@@ -14,6 +14,9 @@ public sealed class MessageTests
         new UploadQuery(7),
         new UploadAck(7, 768),
         new UploadStatus(7, StatusCode.Rejected, "sequence 3 is not newer than the installed 4"),
+        new ReadCounters(),
+        new Counters([new Counter("packets", 1234), new Counter("calibrate(0)", -400), new Counter("", long.MinValue)]),
+        new Counters([]),
     ];
 
     [Theory]
@@ -31,6 +34,15 @@ public sealed class MessageTests
     {
         Assert.Equal([0x04, 0x03, 0x02, 0x01, 0x00, 0x01, 0x00, 0x00], new UploadAck(0x01020304, 256).ToFrame(0).Payload.ToArray());
         Assert.Equal([0x07, 0, 0, 0, 0x01, (byte)'n', (byte)'o'], new UploadStatus(7, StatusCode.Rejected, "no").ToFrame(0).Payload.ToArray());
+        Assert.Equal([0x01, (byte)'n', 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], new Counters([new Counter("n", -2)]).ToFrame(0).Payload.ToArray());
+    }
+
+    [Fact]
+    public void Counters_are_found_by_name()
+    {
+        var counters = (Counters)Message.Parse(new Counters([new Counter("packets", 9), new Counter("overruns", 2)]).ToFrame(0));
+        Assert.Equal((9, 2), (counters["packets"], counters["overruns"]));
+        Assert.Contains("'installs'", Assert.Throws<KeyNotFoundException>(() => counters["installs"]).Message);
     }
 
     [Theory]
@@ -39,6 +51,8 @@ public sealed class MessageTests
     [InlineData(MessageKind.Begin, new byte[] { 1, 0, 0, 0, 8, 0, 0, 0 })]
     [InlineData(MessageKind.Identify, new byte[] { 1, 0, 4, 0, 0, 1, 0, 9, (byte)'x' })]
     [InlineData(MessageKind.Status, new byte[] { 1, 0, 0, 0, 1, 0xC3 })]
+    [InlineData(MessageKind.ReadCounters, new byte[] { 0 })]
+    [InlineData(MessageKind.Counters, new byte[] { 2, (byte)'a', (byte)'b', 1, 2, 3 })]
     public void Payloads_that_do_not_fit_their_kind_are_refused(MessageKind kind, byte[] payload) =>
         Assert.Throws<MessageFormatException>(() => Message.Parse(new Frame(kind, 0, payload)));
 

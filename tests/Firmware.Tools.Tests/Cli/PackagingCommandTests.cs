@@ -160,7 +160,7 @@ public sealed class PackagingCommandTests : IDisposable
         Assert.Equal(0, boards.Exit);
         using var document = JsonDocument.Parse(boards.Stdout);
         var names = document.RootElement.GetProperty("boards").EnumerateArray().Select(b => b.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["linux-x64", "nano", "qemu-aarch64"], names);
+        Assert.Equal(["linux-x64", "mps2-an386", "nano", "qemu-aarch64"], names);
         Assert.Contains("hook parse_packet", Fwctl(["boards", .. Boards]).Stdout);
     }
 
