@@ -2,7 +2,7 @@ namespace Firmware.Verifier.Tests;
 
 public sealed class AsmVerdictTests
 {
-    private static readonly AsmCase[] Every = [.. AsmCases.All, .. RelationCases.All];
+    private static readonly AsmCase[] Every = [.. AsmCases.All, .. RelationCases.All, .. ZoneCases.All];
 
     public static TheoryData<AsmCase> Cases() => [.. Every];
 

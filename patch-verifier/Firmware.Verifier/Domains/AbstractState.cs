@@ -1,22 +1,24 @@
 namespace Firmware.Verifier.Domains;
 
 /// <summary>
-/// The machine state at one instruction of one call chain: the frames (outermost first) and what is
-/// known of the hook buffer's length.
+/// The machine state at one instruction of one call chain: the frames (outermost first), what is
+/// known of the hook buffer's length, and the zone: bounds on differences between the link groups of
+/// all frames (see <see cref="Differences"/>).
 /// </summary>
-internal sealed class AbstractState(List<Frame> frames, Scalar bufferLength)
+internal sealed class AbstractState(List<Frame> frames, Scalar bufferLength, Zone zone)
 {
     /// <summary>Id shared by all copies of the buffer length argument.</summary>
     public const int BufferLengthId = -1;
 
     public List<Frame> Frames { get; } = frames;
     public Scalar BufferLength { get; set; } = bufferLength;
+    public Zone Zone { get; set; } = zone;
 
     public Frame Current => Frames[^1];
     public int Depth => Frames.Count - 1;
     public RegisterValue[] Registers => Current.Registers;
 
-    public AbstractState Clone() => new([.. Frames.Select(f => f.Clone())], BufferLength);
+    public AbstractState Clone() => new([.. Frames.Select(f => f.Clone())], BufferLength, Zone);
 
     public AbstractState Join(AbstractState other, Thresholds? widen)
     {
@@ -24,12 +26,14 @@ internal sealed class AbstractState(List<Frame> frames, Scalar bufferLength)
         for (int i = 0; i < Frames.Count; i++)
             frames.Add(Frames[i].Join(other.Frames[i], widen, i));
         var length = BufferLength.Join(other.BufferLength);
-        return new(frames, widen is null ? length : BufferLength.Widen(length, widen));
+        var joined = new AbstractState(frames, widen is null ? length : BufferLength.Widen(length, widen), Zone.Empty);
+        joined.Zone = Differences.Join(joined, this, other, widen is not null);
+        return joined;
     }
 
     public bool SameAs(AbstractState other)
     {
-        if (BufferLength != other.BufferLength) return false;
+        if (BufferLength != other.BufferLength || !Zone.SameAs(other.Zone)) return false;
         for (int i = 0; i < Frames.Count; i++)
             if (!Frames[i].SameAs(other.Frames[i])) return false;
         return true;

@@ -17,10 +17,12 @@ internal static class Links
     /// <summary>Scales and deltas stay this small, so that their arithmetic never overflows.</summary>
     private const long Limit = 1L << 40;
 
+    /// <summary>The id a join gives the group named after <paramref name="variable"/> of the frame at <paramref name="depth"/>.</summary>
+    public static int JoinId(int depth, int variable) => JoinIdBase + depth * Frame.Variables + variable;
+
     /// <param name="a">The variables of one side (<see cref="Frame.Variable"/>), <paramref name="b"/> of the other.</param>
     public static void Relink(Frame joined, ReadOnlySpan<RegisterValue> a, ReadOnlySpan<RegisterValue> b, int depth)
     {
-        int idBase = JoinIdBase + depth * Frame.Variables;
         Span<int> live = stackalloc int[Frame.Variables];
         int count = 0;
         for (int i = 0; i < Frame.Variables; i++)
@@ -53,7 +55,7 @@ internal static class Links
                 else continue;
                 grouped[o] = heads = true;
             }
-            int id = idBase + first;
+            int id = JoinId(depth, first);
             var head = joined.Variable(first);
             if (!heads)
             {
@@ -93,7 +95,10 @@ internal static class Links
     /// Links the end of a filled stack run that <see cref="Relink"/> left unlinked. A run that reaches
     /// some end also reaches every smaller one, so each side's end may also be taken as the constant it
     /// surely reaches (its smallest value); the first variable that keeps the same distance to one of
-    /// these on both sides becomes the end's link, and the end that distance from it.
+    /// these on both sides becomes the end's link, and the end that distance from it. Failing that, a side
+    /// whose end is a variable plus d, and another on which that variable plus d surely lies within its
+    /// run, agree on end = variable + d (the array refilled from its start after a flush, while the other
+    /// path is still filling it).
     /// </summary>
     public static void LinkRunEnd(Frame joined, ReadOnlySpan<RegisterValue> a, ReadOnlySpan<RegisterValue> b, int depth)
     {
@@ -106,19 +111,44 @@ internal static class Links
             {
                 for (int other = 0; other < index; other++)
                 {
-                    var partner = joined.Variable(other);
-                    if (!Relinkable(partner) || Relation(endA, a[other], endB, b[other]) is not (1, var d)) continue;
-                    if (partner.Id == 0)
-                    {
-                        // Not in a group, so no group is named after it.
-                        partner = partner with { Id = JoinIdBase + depth * Frame.Variables + other, Delta = 0, Scale = 1 };
-                        Set(joined, other, partner);
-                    }
-                    joined.SetVariable(index, endA.Join(endB) with { Id = partner.Id, Scale = partner.Scale, Delta = partner.Delta + d });
+                    if (!Relinkable(joined.Variable(other)) || Relation(endA, a[other], endB, b[other]) is not (1, var d)) continue;
+                    LinkEnd(joined, other, depth, endA.Join(endB), d);
                     return;
                 }
             }
         }
+        long start = joined.Stack.RunStart;
+        for (int other = 0; other < index; other++)
+        {
+            if (!Relinkable(joined.Variable(other))) continue;
+            if ((Shorter(a[index], a[other], b[index], b[other], start) ?? Shorter(b[index], b[other], a[index], a[other], start)) is not long d) continue;
+            LinkEnd(joined, other, depth, RegisterValue.Of(a[other].Value.Shift(d)).Join(RegisterValue.Of(b[other].Value.Shift(d))), d);
+            return;
+        }
+    }
+
+    /// <summary>Makes the joined run's end <paramref name="end"/>, linked as variable <paramref name="other"/> + <paramref name="d"/>.</summary>
+    private static void LinkEnd(Frame joined, int other, int depth, RegisterValue end, long d)
+    {
+        var partner = joined.Variable(other);
+        if (partner.Id == 0)
+        {
+            // Not in a group, so no group is named after it.
+            partner = partner with { Id = JoinId(depth, other), Delta = 0, Scale = 1 };
+            Set(joined, other, partner);
+        }
+        joined.SetVariable(Frame.Variables - 1, end with { Id = partner.Id, Scale = partner.Scale, Delta = partner.Delta + d });
+    }
+
+    /// <summary>
+    /// The d of end = partner + d on the linked side, when on the other side partner + d surely lies within
+    /// its run (from <paramref name="start"/> to its end's smallest value), so that side's run covers it too.
+    /// </summary>
+    private static long? Shorter(RegisterValue end, RegisterValue partner, RegisterValue otherEnd, RegisterValue otherPartner, long start)
+    {
+        if (!partner.IsLinkable || !otherPartner.IsLinkable || SameBase(end, partner) is not (1, var d) || !Fits(d)) return null;
+        Int128 lo = (Int128)otherPartner.Value.SMin + d, hi = (Int128)otherPartner.Value.SMax + d;
+        return lo >= start && hi <= otherEnd.Value.SMin ? d : null;
     }
 
     private static RegisterValue AtLeast(RegisterValue end) => RegisterValue.Of(Scalar.Const(end.Value.SMin));

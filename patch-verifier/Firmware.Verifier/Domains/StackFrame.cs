@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Firmware.Verifier.Domains;
 
 /// <summary>What a stack byte holds.</summary>
@@ -27,10 +29,15 @@ internal sealed class StackFrame
     private long _runStart;
     /// <summary>A scalar (the frame offset where the run ends), or uninitialised when there is no run.</summary>
     private RegisterValue _runEnd = RegisterValue.Uninitialized;
+    /// <summary>
+    /// Bytes just past the run's end that are already written (bit k: the byte at end + k), so that stores
+    /// filling one element out of order (`out[used + 3]` before `out[used]`) still extend the run once they meet it.
+    /// </summary>
+    private ulong _pending;
 
     public StackFrame Clone()
     {
-        var copy = new StackFrame { _runStart = _runStart, _runEnd = _runEnd };
+        var copy = new StackFrame { _runStart = _runStart, _runEnd = _runEnd, _pending = _pending };
         _bytes.CopyTo(copy._bytes, 0);
         _spills.CopyTo(copy._spills, 0);
         return copy;
@@ -64,6 +71,9 @@ internal sealed class StackFrame
     /// <summary>Where the filled run ends, if there is one (a variable links can tie to others).</summary>
     public RegisterValue? RunEnd => HasRun ? _runEnd : null;
 
+    /// <summary>Where the filled run starts (meaningful while <see cref="RunEnd"/> is not null).</summary>
+    public long RunStart => _runStart;
+
     public void SetRunEnd(RegisterValue end) => _runEnd = end;
 
     public void Spill(long offset, RegisterValue value)
@@ -94,24 +104,32 @@ internal sealed class StackFrame
 
     /// <summary>
     /// A scalar store of <paramref name="size"/> bytes at <paramref name="pointer"/> + <paramref name="offset"/>
-    /// that starts where the filled run ends (by their links, or as constants) extends the run over it.
+    /// that lies at a known distance (by their links, or as constants) within <see cref="PendingBytes"/> past
+    /// where the filled run ends is remembered; once the bytes from the end on are all written, the run
+    /// extends over them.
     /// </summary>
     public void ExtendRun(RegisterValue pointer, long offset, int size)
     {
         if (!HasRun) return;
         var end = _runEnd;
-        bool atEnd = end.Id != 0
-            ? end.Id == pointer.Id && end.Scale == pointer.Scale && end.Delta == pointer.Delta + offset
-            : end.Value.IsConst && pointer.Value.IsConst && (long)end.Value.UMin == (long)pointer.Value.UMin + offset;
-        if (!atEnd) return;
-        var after = ScalarArithmetic.Apply(Ebpf.Isa.AluOp.Add, pointer.Value, Scalar.Const(offset + size), true, false);
-        _runEnd = end with { Value = after, Delta = end.Delta + size };
+        long? gap = end.Id != 0
+            ? (end.Id == pointer.Id && end.Scale == pointer.Scale ? pointer.Delta + offset - end.Delta : null)
+            : (end.Value.IsConst && pointer.Value.IsConst ? (long)pointer.Value.UMin + offset - (long)end.Value.UMin : null);
+        if (gap is not long k || k < 0 || k + size > PendingBytes) return;
+        _pending |= (ulong.MaxValue >> (64 - size)) << (int)k;
+        int filled = BitOperations.TrailingZeroCount(~_pending);
+        if (filled == 0) return;
+        _pending = filled == PendingBytes ? 0 : _pending >> filled;
+        var after = ScalarArithmetic.Apply(Ebpf.Isa.AluOp.Add, end.Value, Scalar.Const(filled), true, false);
+        _runEnd = end with { Value = after, Delta = end.Delta + filled };
     }
+
+    private const int PendingBytes = 64;
 
     /// <summary>A pointer in the run's bytes makes them more than scalars: the run ends (its bytes stay as the byte map says).</summary>
     private void DropRunOver(long offset, int size)
     {
-        if (HasRun && offset + size > _runStart && offset < _runEnd.Value.SMax) _runEnd = RegisterValue.Uninitialized;
+        if (HasRun && offset + size > _runStart && offset < _runEnd.Value.SMax + PendingBytes) (_runEnd, _pending) = (RegisterValue.Uninitialized, 0);
     }
 
     /// <summary>Whether <see cref="Replace"/> would change anything (so a shared frame need not be copied).</summary>
@@ -158,6 +176,8 @@ internal sealed class StackFrame
         endB = other.EndFrom(start);
         result._runStart = start;
         result._runEnd = widen is null ? endA.Join(endB) : endA.Widen(endB, widen);
+        // Bytes pending on both sides past the ends the joined end stands for.
+        if (HasRun && endA == _runEnd && other.HasRun && endB == other._runEnd) result._pending = _pending & other._pending;
         return result;
     }
 
@@ -194,6 +214,6 @@ internal sealed class StackFrame
     private bool HoldsPointer(int index) => _bytes[index] == StackByte.Spill && _spills[index / 8].IsPointer;
 
     public bool SameAs(StackFrame other) =>
-        _runStart == other._runStart && _runEnd == other._runEnd
+        _runStart == other._runStart && _runEnd == other._runEnd && _pending == other._pending
         && _bytes.AsSpan().SequenceEqual(other._bytes) && _spills.AsSpan().SequenceEqual(other._spills);
 }

@@ -47,8 +47,43 @@ internal static class BranchTransfer
         }
         var state = step.State.Clone();
         Narrow(state, insn.Dst, a, x);
-        if (insn.Source == OperandSource.X) Narrow(state, insn.Src, b, y);
+        if (insn.Source == OperandSource.X)
+        {
+            Narrow(state, insn.Src, b, y);
+            Relate(state, step.Pc, insn, taken);
+            Differences.Tighten(state, state.Registers[insn.Src]);
+        }
+        Differences.Tighten(state, state.Registers[insn.Dst]);
         return state;
+    }
+
+    /// <summary>
+    /// Keeps in the zone what the comparison of two registers says about their difference (`i &lt; n`:
+    /// i - n &lt;= -1), for values that cannot wrap; an unsigned comparison says it only of values that
+    /// are not negative. Reached only for comparisons that compare the 64-bit values (see <see cref="Edge"/>).
+    /// </summary>
+    private static void Relate(AbstractState state, int pc, Instruction insn, bool taken)
+    {
+        var (x, y) = (state.Registers[insn.Dst], state.Registers[insn.Src]);
+        if (insn.Dst == insn.Src || !Differences.Usable(x) || !Differences.Usable(y) || x.Value.IsConst || y.Value.IsConst) return;
+        var op = Signed(insn.JmpOp);
+        if (op != insn.JmpOp && (x.Value.SMin < 0 || y.Value.SMin < 0)) return;
+        // Bounds on dst - src and on src - dst.
+        (long? DstMinusSrc, long? SrcMinusDst) bounds = (op, taken) switch
+        {
+            (JmpOp.Jslt, true) or (JmpOp.Jsge, false) => (-1, null),
+            (JmpOp.Jsle, true) or (JmpOp.Jsgt, false) => (0, null),
+            (JmpOp.Jsgt, true) or (JmpOp.Jsle, false) => (null, -1),
+            (JmpOp.Jsge, true) or (JmpOp.Jslt, false) => (null, 0),
+            (JmpOp.Jeq, true) or (JmpOp.Jne, false) => (0, 0),
+            _ => (null, null),
+        };
+        if (bounds is (null, null)) return;
+        x = state.Registers[insn.Dst] = Copies.Linkable(state, pc, x, Copies.Use.FirstOperand);
+        y = state.Registers[insn.Src] = Copies.Linkable(state, pc, y, Copies.Use.SecondOperand);
+        if (bounds.DstMinusSrc is long c) state.Zone = Differences.Assume(state.Zone, x, y, c);
+        if (bounds.SrcMinusDst is long d) state.Zone = Differences.Assume(state.Zone, y, x, d);
+        Differences.Unify(state, x, y);
     }
 
     /// <summary>

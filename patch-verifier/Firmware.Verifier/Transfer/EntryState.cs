@@ -28,6 +28,6 @@ internal static class EntryState
         }
         if (buffer is not null)
             registers[buffer.LengthRegister] = registers[buffer.LengthRegister] with { Id = AbstractState.BufferLengthId };
-        return new AbstractState([new Frame(registers, new StackFrame(), -1)], Scalar.Unsigned(0, ulong.MaxValue));
+        return new AbstractState([new Frame(registers, new StackFrame(), -1)], Scalar.Unsigned(0, ulong.MaxValue), Zone.Empty);
     }
 }

@@ -35,7 +35,11 @@ internal static class MemoryAccess
                 if (lo < -StackFrame.Size || hi > 0)
                     step.Fail($"{what} is outside the {StackFrame.Size}-byte stack frame");
                 if ((access & Access.Read) != 0)
-                    CheckInitialized(step, step.State.Frames[pointer.Region].Stack, (long)lo, (long)hi, what, forbidPointers);
+                {
+                    var frame = step.State.Frames[pointer.Region].Stack;
+                    bool inRun = frame.RunEnd is { } end && lo >= frame.RunStart && EndsBefore(step.State, pointer, offset + size, end);
+                    CheckInitialized(step, frame, (long)lo, (long)hi, what, forbidPointers, inRun);
+                }
                 break;
             case ValueKind.MapValue:
                 var map = step.Program.Maps[pointer.Region];
@@ -45,7 +49,7 @@ internal static class MemoryAccess
                     step.Fail($"{verb} to read-only map '{map.Name}' (constant data cannot be written)");
                 break;
             case ValueKind.Buffer:
-                if (lo < 0 || hi > step.State.BufferLength.UMin)
+                if (lo < 0 || (hi > step.State.BufferLength.UMin && !EndsBefore(step.State, pointer, offset + size, Differences.BufferLength(step.State))))
                     step.Fail($"{what} is outside the buffer (length proven at least {step.State.BufferLength.UMin}: compare the offset with the length first)");
                 break;
         }
@@ -72,12 +76,21 @@ internal static class MemoryAccess
         _ => "not accessible",
     };
 
-    private static void CheckInitialized(Step step, StackFrame frame, long lo, long hi, string what, bool forbidPointers)
+    /// <summary>
+    /// Whether pointer + <paramref name="extent"/> &lt;= <paramref name="end"/> on every path by the zone, for an
+    /// end that is not a constant: a buffer's length, a filled run's end (`i &lt; n` before reading a[i] of a
+    /// run that ends at a + n).
+    /// </summary>
+    private static bool EndsBefore(AbstractState state, RegisterValue pointer, long extent, RegisterValue end) =>
+        Differences.UpperBound(state.Zone, pointer, end) is Int128 bound && bound + extent <= 0;
+
+    /// <param name="inRun">The zone proved the bytes inside the frame's filled run (so initialised), though the byte map cannot say so.</param>
+    private static void CheckInitialized(Step step, StackFrame frame, long lo, long hi, string what, bool forbidPointers, bool inRun)
     {
         for (long offset = lo; offset < hi; offset++)
         {
             var kind = frame.ByteAt(offset);
-            if (kind == StackByte.Uninitialized)
+            if (kind == StackByte.Uninitialized && !inRun)
                 step.Fail($"{what} reads uninitialized stack byte fp{offset}");
             if (kind != StackByte.Spill) continue;
             long slot = offset - (((offset % 8) + 8) % 8);
