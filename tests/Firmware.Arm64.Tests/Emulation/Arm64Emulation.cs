@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Firmware.Tools.Boards.Testing;
 
 namespace Firmware.Arm64.Tests.Emulation;
 
@@ -14,35 +15,21 @@ public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr, T
 /// intermediate files there between runs so a re-publish is incremental; then run under qemu-aarch64 user
 /// mode with the cross toolchain's sysroot (recipes.md: .NET on an emulated AArch64 board).
 /// Publishing starts when the first test asks and goes on in the background, fwctl first, then the
-/// differential runner, one at a time (they share projects; two cores).
+/// differential runner, then fwagent, one at a time (they share projects; two cores).
 /// </summary>
 public sealed class Arm64Emulation
 {
-    public const string Qemu = "qemu-aarch64";
-    public const string Sysroot = "/usr/aarch64-linux-gnu";
+    public const string Qemu = QemuUser.Qemu;
 
-    /// <summary>
-    /// What every emulated .NET process gets. Invariant globalization: there is no arm64 libicu. Then two
-    /// settings for .NET's runtime itself, which Microsoft does not support under qemu: seen here, without
-    /// them, an allocation-heavy run (compiling a 30,000-instruction program) crashed now and then with SIGSEGV
-    /// or a corrupted object before any generated code had run; with no background GC thread
-    /// (<c>DOTNET_gcConcurrent=0</c>) or no W^X double mapping of the runtime's own code
-    /// (<c>DOTNET_EnableWriteXorExecute=0</c>) it never did. Neither touches what is tested: the eBPF JIT maps
-    /// its code itself (<c>ExecutableMemory</c>).
-    /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> Environment = new Dictionary<string, string>
-    {
-        ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1",
-        ["DOTNET_gcConcurrent"] = "0",
-        ["DOTNET_EnableWriteXorExecute"] = "0",
-        ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-    };
+    /// <summary>What every emulated .NET process gets (<see cref="QemuUser.Environment"/> says why).</summary>
+    public static IReadOnlyDictionary<string, string> Environment => QemuUser.Environment;
 
     public static Arm64Emulation Instance { get; } = new();
 
     private readonly string _root = Path.Combine(AppContext.BaseDirectory, "arm64");
     private readonly Lazy<Task<string>> _fwctl;
     private readonly Lazy<Task<string>> _runner;
+    private readonly Lazy<Task<string>> _fwagent;
 
     private Arm64Emulation()
     {
@@ -51,6 +38,11 @@ public sealed class Arm64Emulation
         {
             await Fwctl(); // one publish at a time
             return Publish("tests/Firmware.Arm64.Runner/Firmware.Arm64.Runner.csproj", "runner", "Firmware.Arm64.Runner");
+        }));
+        _fwagent = new(() => Task.Run(async () =>
+        {
+            await Runner();
+            return Publish("device-runtime/fwagent/fwagent.csproj", "fwagent", "fwagent");
         }));
     }
 
@@ -64,9 +56,19 @@ public sealed class Arm64Emulation
         return _runner.Value;
     }
 
+    /// <summary>device-runtime/fwagent built for linux-arm64, after the others.</summary>
+    public Task<string> Fwagent()
+    {
+        _ = Runner();
+        return _fwagent.Value;
+    }
+
+    /// <summary>Where the emulated agent finds arm64 OpenSSL (<see cref="EmulatedOpenSsl"/>): beside it, as fwctl board test expects; fetched on first use.</summary>
+    public string OpenSsl() => EmulatedOpenSsl.Ensure(Path.Combine(_root, "fwagent", "openssl"), _ => { });
+
     /// <summary>Runs an arm64 executable under qemu-aarch64.</summary>
     public static ProcessResult Run(string executable, IEnumerable<string> arguments, TimeSpan timeout) =>
-        Execute(Qemu, ["-L", Sysroot, executable, .. arguments], timeout, Environment);
+        Execute(Qemu, ["-L", QemuUser.Sysroot, executable, .. arguments], timeout, Environment);
 
     private string Publish(string project, string name, string executable)
     {
