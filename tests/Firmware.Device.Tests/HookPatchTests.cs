@@ -19,15 +19,15 @@ public sealed class HookPatchTests(PatchKit kit) : IClassFixture<PatchKit>
         gateway.Start(threads: 2, maliciousEvery: 7);
         try
         {
-            WaitFor(gateway, c => c.Overruns > 100, "the firmware's own traffic trips the canary");
+            Waits.For(gateway, c => c.Overruns > 100, "the firmware's own traffic trips the canary");
 
             var installed = agent.Install(kit.Pack(kit.Example("parse_packet_length_check"), "parse_packet", PatchKind.Filter, 1));
             Assert.True(installed.Ok, installed.Message);
 
             // Calls that entered the original before the switch may still finish: measure after a while.
             ulong atInstall = gateway.Counters().Packets;
-            var settled = WaitFor(gateway, c => c.Packets > atInstall + 20_000, "traffic continues");
-            var later = WaitFor(gateway, c => c.Packets > settled.Packets + 50_000, "traffic continues");
+            var settled = Waits.For(gateway, c => c.Packets > atInstall + 20_000, "traffic continues");
+            var later = Waits.For(gateway, c => c.Packets > settled.Packets + 50_000, "traffic continues");
             Assert.Equal(settled.Overruns, later.Overruns);
             Assert.True(later.Accepted - settled.Accepted > 40_000, "valid packets still flow through the original");
             Assert.Equal(-1, gateway.ParsePacket(Malicious, Malicious.Length));
@@ -36,7 +36,7 @@ public sealed class HookPatchTests(PatchKit kit) : IClassFixture<PatchKit>
             var removed = agent.Remove("parse_packet");
             Assert.True(removed.Ok, removed.Message);
             Assert.Equal(-2, gateway.ParsePacket(Malicious, Malicious.Length));
-            WaitFor(gateway, c => c.Overruns > later.Overruns + 100, "without the patch the bug is back");
+            Waits.For(gateway, c => c.Overruns > later.Overruns + 100, "without the patch the bug is back");
         }
         finally
         {
@@ -67,11 +67,11 @@ public sealed class HookPatchTests(PatchKit kit) : IClassFixture<PatchKit>
         gateway.Start(threads: 2, maliciousEvery: 0);
         try
         {
-            WaitFor(gateway, c => c.Calibrations > 10_000, "the firmware calibrates");
+            Waits.For(gateway, c => c.Calibrations > 10_000, "the firmware calibrates");
             Assert.True(agent.Install(kit.Pack(kit.Example("calibrate_fix"), "calibrate", PatchKind.Replace, 1)).Ok);
             ulong atInstall = gateway.Counters().Packets;
-            var settled = WaitFor(gateway, c => c.Packets > atInstall + 20_000, "traffic continues");
-            var later = WaitFor(gateway, c => c.Packets > settled.Packets + 50_000, "traffic continues");
+            var settled = Waits.For(gateway, c => c.Packets > atInstall + 20_000, "traffic continues");
+            var later = Waits.For(gateway, c => c.Packets > settled.Packets + 50_000, "traffic continues");
 
             // The replacement answers every call: the original no longer counts calibrations.
             Assert.Equal(settled.Calibrations, later.Calibrations);
@@ -94,17 +94,5 @@ public sealed class HookPatchTests(PatchKit kit) : IClassFixture<PatchKit>
         var report = Assert.Single(agent.Status().Patches);
         Assert.Equal(10, report.Statistics.Runs);
         Assert.Equal(10ul, agent.Gateway.Counters().Accepted);
-    }
-
-    private static GatewayCounters WaitFor(SensorGateway gateway, Func<GatewayCounters, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var counters = gateway.Counters();
-            if (condition(counters)) return counters;
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            Thread.Yield();
-        }
     }
 }

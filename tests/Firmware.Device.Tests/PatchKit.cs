@@ -1,6 +1,7 @@
 using Firmware.Device.Agent;
 using Firmware.Ebpf.Programs;
 using Firmware.Protocol.Boards;
+using Firmware.Protocol.Containers;
 using Firmware.Protocol.Packages;
 using Firmware.Tools;
 using Firmware.Tools.Boards;
@@ -71,6 +72,15 @@ public sealed class PatchKit : IDisposable
         var target = new PackageTarget(board ?? Board, hook, kind, sequence, buildId ?? [], "test");
         var packed = PackageBuilder.Pack(program, target, key ?? Key);
         Assert.True(packed.Package is not null, string.Join("\n", packed.Rejections.Select(r => r.Format(program.Name))));
+        return packed.Package!;
+    }
+
+    /// <summary>Compiles a container's C source and packs every section, as `fwctl pack --kind container` does.</summary>
+    public byte[] PackContainer(string source, string name, ulong sequence, ContainerLimits? limits = null)
+    {
+        var target = new PackageTarget(Board, "", PatchKind.Container, sequence, [], "test");
+        var packed = ContainerBuilder.Pack(ProgramFile.LoadAll(Compile(source)), target, name, limits ?? ContainerLimits.Default, Key);
+        Assert.True(packed.Package is not null, string.Join("\n", packed.Rejections.Select(r => r.Format(name))));
         return packed.Package!;
     }
 

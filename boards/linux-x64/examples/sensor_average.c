@@ -1,11 +1,13 @@
 // hook: calibrate kind: container
 /* A sensor filter deployed as a container (docs/containers.md). On every reading fw_calibrate gets (raw
- * ADC counts, read through the hook's context) it updates a moving average kept in its map, and
- * publishes an anomaly when a reading is more than ANOMALY counts away from it. Every second a timer
- * publishes the average and the counts. It only observes: the firmware's calibration still runs. */
+ * ADC counts, read through the hook's context) it updates a moving average kept in its map, and counts
+ * an anomaly when a reading is more than ANOMALY counts away from it; it publishes an anomaly at most
+ * every REPORT_NS, so its telemetry budget is left for the summary a timer publishes every second. It
+ * only observes: the firmware's calibration still runs. */
 #include <fwpatch.h>
 
 #define ANOMALY 1800
+#define REPORT_NS 250000000ULL
 #define ANOMALY_MESSAGE 1
 #define SUMMARY_MESSAGE 2
 
@@ -13,6 +15,7 @@ struct stats {
     s64 average_x16; /* the moving average times 16: each reading weighs 1/16 */
     u64 samples;
     u64 anomalies;
+    u64 reported_ns; /* when the last anomaly was published */
 };
 
 struct {
@@ -50,8 +53,12 @@ u64 sample(struct fw_calibrate_ctx *ctx)
     s64 distance = raw > average ? raw - average : average - raw;
     if (distance > ANOMALY) {
         __sync_fetch_and_add(&s->anomalies, 1);
-        struct message m = {ANOMALY_MESSAGE, (s32)raw, average, s->samples};
-        fw_publish(&m, sizeof(m));
+        u64 now = bpf_ktime_get_ns();
+        if (now - s->reported_ns >= REPORT_NS) {
+            s->reported_ns = now;
+            struct message m = {ANOMALY_MESSAGE, (s32)raw, average, s->samples};
+            fw_publish(&m, sizeof(m));
+        }
     }
     return FW_CONTINUE;
 }

@@ -77,6 +77,23 @@ public sealed partial class DeviceAgent
         return true;
     }
 
+    /// <summary>
+    /// Runs a container the device did not verify (tests only): the isolation that stands behind the
+    /// verifier, region checks and helper pointer checks, must stop it on its own.
+    /// </summary>
+    internal void AdmitUnverified(Container container)
+    {
+        lock (_gate) Activate(null, container);
+    }
+
+    internal Container? ContainerNamed(string name)
+    {
+        lock (_gate) return _containers.Find(name);
+    }
+
+    /// <summary>The callback a container built outside the agent (<see cref="AdmitUnverified"/>) reports its fault with.</summary>
+    internal Action<Container> FaultHandler => OnContainerFaulted;
+
     /// <summary>Starts <paramref name="container"/> in place of <paramref name="old"/> (the same one for a restart) and rewires both versions' hooks.</summary>
     private void Activate(Container? old, Container container)
     {

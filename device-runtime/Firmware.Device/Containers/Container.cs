@@ -29,6 +29,7 @@ public sealed class Container
     private readonly Action<Container>? _faulted;
     private readonly PublishHelper _publish;
     private readonly Lock _messages = new();
+    private readonly Lock _faults = new();
     private int _state;
     private int _ownsMaps = 1;
 
@@ -94,10 +95,19 @@ public sealed class Container
         return Maps;
     }
 
+    /// <summary>The first fault stops the container; the fault is recorded before the state changes, so whoever sees it faulted sees why.</summary>
     internal void Fail(TriggeredProgram program, Fault fault)
     {
-        if (Interlocked.CompareExchange(ref _state, (int)ContainerState.Faulted, (int)ContainerState.Running) != (int)ContainerState.Running) return;
-        LastFault = $"{program.Name}: {(fault.Kind == FaultKind.BudgetExceeded ? $"over its budget of {Spec.Limits.Budget} instructions" : fault.ToString())}";
+        lock (_faults)
+        {
+            if (!IsRunning) return;
+            LastFault = $"{program.Name}: {(fault.Kind == FaultKind.BudgetExceeded ? $"over its budget of {Spec.Limits.Budget} instructions" : fault.ToString())}";
+            if (Interlocked.CompareExchange(ref _state, (int)ContainerState.Faulted, (int)ContainerState.Running) != (int)ContainerState.Running)
+            {
+                LastFault = null; // stopped by a command meanwhile
+                return;
+            }
+        }
         _faulted?.Invoke(this);
     }
 
