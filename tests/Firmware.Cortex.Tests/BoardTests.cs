@@ -55,17 +55,16 @@ public sealed class BoardTests(CortexKit kit, ITestOutputHelper output)
         Assert.Equal((1, 4), (clamped["calibrate.state"], clamped["calibrate.sequence"]));
     }
 
-    /// <summary>Loops raw times: over the board's 10,000-instruction budget for most readings.</summary>
-    private const string Slow = """
+    /// <summary>Verified (its loop is bounded) but 4,096 rounds of a linear congruential step exceed the board's 10,000-instruction budget on every call.</summary>
+    private const string Spin = """
         #include <fwpatch.h>
         SEC("fw/calibrate")
-        s64 slow_calibrate(struct fw_calibrate_ctx *ctx)
+        s64 spin(struct fw_calibrate_ctx *ctx)
         {
-            s32 raw = ctx->raw;
-            u64 acc = 7;
-            for (int i = 0; i < 4096 && i < raw; i++)
-                acc = acc * 31 + (u64)i;
-            return (s64)(acc & 0xffff);
+            u32 x = (u32)ctx->raw;
+            for (int round = 0; round < 4096; round++)
+                x = x * 1103515245u + 12345u;
+            return x & 0xffff;
         }
         """;
 
@@ -74,10 +73,10 @@ public sealed class BoardTests(CortexKit kit, ITestOutputHelper output)
     {
         await using var board = await kit.BootAsync();
         Assert.True((await board.PushAsync(kit.Pack(kit.Example("calibrate_fix"), "calibrate", PatchKind.Replace, 1), CancellationToken.None)).Applied);
-        Assert.True((await board.PushAsync(kit.Pack(kit.Source("slow_calibrate", Slow), "calibrate", PatchKind.Replace, 2), CancellationToken.None)).Applied);
+        Assert.True((await board.PushAsync(kit.Pack(kit.Source("spin", Spin), "calibrate", PatchKind.Replace, 2), CancellationToken.None)).Applied);
 
-        var detached = await CortexKit.WaitForAsync(board, c => c["calibrate.detaches"] == 1, "detaching the slow patch");
-        Assert.Equal(3, detached["calibrate.faults"]);
+        var detached = await CortexKit.WaitForAsync(board, c => c["calibrate.detaches"] == 1, "detaching the spinning patch");
+        Assert.Equal((3, 3, 2), (detached["calibrate.faults"], detached["calibrate.budget_hits"], detached["calibrate.detached_sequence"]));
         Assert.Equal((int)FaultCode.Budget, detached["calibrate.fault"]);
         Assert.Equal((1, 1), (detached["calibrate.state"], detached["calibrate.sequence"])); // calibrate_fix is back
         var later = await CortexKit.WaitForAsync(board, c => c["calibrations"] >= detached["calibrations"] + 200, "calibrating after the detach");

@@ -58,6 +58,7 @@ public static class InspectCommand
             program = new { name = m.ProgramName, size = m.ProgramSize, sha256 = Convert.ToHexStringLower(m.ProgramDigest) },
             maps = m.Maps.Select(map => new { name = map.Name, type = map.Type.ToString(), key_size = map.KeySize, value_size = map.ValueSize, max_entries = map.MaxEntries, read_only = map.ReadOnly }),
             helpers = m.Helpers,
+            native = p.Native is not { } n ? null : new { target = n.Target, size = n.Code.Length, relocations = n.Relocations.Count, stack_bytes = n.StackBytes, sha256 = Convert.ToHexStringLower(m.NativeDigest!) },
             verifier = m.Verdict.Name(),
             description = m.Description,
             key_id = Convert.ToHexStringLower(p.KeyId),
@@ -79,6 +80,8 @@ public static class InspectCommand
         foreach (var map in m.Maps)
             o.WriteLine($"map          {map.Name}: {map.Type}, key {map.KeySize}, value {map.ValueSize}, {map.MaxEntries} entries{(map.ReadOnly ? ", read-only" : "")}");
         o.WriteLine($"helpers      {(m.Helpers.Count == 0 ? "none" : string.Join(", ", m.Helpers))}");
+        if (p.Native is { } native)
+            o.WriteLine($"native code  {native.Target}, {native.Code.Length} bytes, {native.Relocations.Count} relocations, {native.StackBytes} bytes of stack, sha256 {Convert.ToHexStringLower(m.NativeDigest!)}");
         o.WriteLine($"verifier     {m.Verdict.Name()}");
         o.WriteLine($"description  {m.Description}");
         o.WriteLine($"signed by    key {Convert.ToHexStringLower(p.KeyId)} ({(p.Algorithm == CoseAlgorithm.ES256 ? "ES256" : p.Algorithm.ToString())})");
