@@ -3,6 +3,8 @@ using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using Firmware.Ebpf.Engine;
 using Firmware.Ebpf.Helpers;
+using Firmware.Ebpf.Jit;
+using Firmware.Verifier;
 
 namespace Firmware.Bench;
 
@@ -18,7 +20,8 @@ public unsafe class ExecutionBenchmarks
     private delegate* unmanaged<byte*, ulong, ulong> _native;
 
     public static IEnumerable<string> Programs => BenchSettings.Programs;
-    public static IEnumerable<string> EngineNames => [BenchSettings.Native, .. BenchSettings.Engines];
+    public static IEnumerable<string> EngineNames =>
+        [BenchSettings.Native, .. BenchSettings.Engines, .. BenchSettings.Engines.Contains(Engines.Interpreter) ? [BenchSettings.ProvenInterpreter] : Array.Empty<string>()];
 
     [ParamsSource(nameof(Programs))]
     public string Program { get; set; } = "";
@@ -37,12 +40,22 @@ public unsafe class ExecutionBenchmarks
         else
         {
             _instance = ProgramInstance.Create(workload.Program, StandardHelpers.CreateTable());
-            _engine = Engines.Create(Engine, _instance);
+            _engine = Engine == BenchSettings.ProvenInterpreter
+                ? Engines.Create(Engines.Interpreter, _instance, Proofs(workload))
+                : Engines.Create(Engine, _instance);
         }
         // A benchmark of a wrong answer or a fault would measure nothing useful.
         ulong result = Run();
         if (result != workload.Expected)
             throw new InvalidOperationException($"{Program} on {Engine} returned 0x{result:x}, native gcc 0x{workload.Expected:x}");
+    }
+
+    /// <summary>What the verifier proves of the program for the input's size; a rejected program has no proofs.</summary>
+    private static IAccessProofs Proofs(Workload workload)
+    {
+        var result = Verifier.Verifier.Verify(workload.Program, VerifierOptions.ForBuffer(Workloads.Input.Length));
+        Console.WriteLine($"{workload.Name}: {(result.Accepted ? "verified" : $"rejected ({result.Errors[0].Message}), every access checked")}");
+        return result.Proofs;
     }
 
     [Benchmark]

@@ -55,7 +55,9 @@ internal static class Differences
         // N(x) - N(y) = c: a member s * N(y) + d of y's group is s * N(x) + d - s * c (and the other way round).
         var (kept, gone, shift) = y.Id == AbstractState.BufferLengthId ? (y.Id, x.Id, c) : (x.Id, y.Id, -c);
         if (!Links.Fits(shift)) return;
-        state.UpdateAll(v => v.Id == gone && v.IsLinkable && Links.Fits(v.Scale * shift) ? v with { Id = kept, Delta = v.Delta + v.Scale * shift } : v);
+        // The length's group holds scale 1 only (its narrowing assumes it); other members stay behind, still linked.
+        bool Moves(RegisterValue v) => v.Id == gone && v.IsLinkable && Links.Fits(v.Scale * shift) && (kept != AbstractState.BufferLengthId || v.Scale == 1);
+        state.UpdateAll(v => Moves(v) ? v with { Id = kept, Delta = v.Delta + v.Scale * shift } : v);
         state.Zone = state.Zone.Without(gone);
     }
 

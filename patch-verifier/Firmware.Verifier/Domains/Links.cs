@@ -105,14 +105,14 @@ internal static class Links
         int index = Frame.Variables - 1;
         ReadOnlySpan<RegisterValue> endsA = [a[index], AtLeast(a[index])], endsB = [b[index], AtLeast(b[index])];
         // Linked ends first: a constant end links to any constant, which keeps no loop's progress.
-        foreach (var endA in endsA)
+        for (int i = 0; i < endsA.Length; i++)
         {
-            foreach (var endB in endsB)
+            for (int j = 0; j < endsB.Length; j++)
             {
                 for (int other = 0; other < index; other++)
                 {
-                    if (!Relinkable(joined.Variable(other)) || Relation(endA, a[other], endB, b[other]) is not (1, var d)) continue;
-                    LinkEnd(joined, other, depth, endA.Join(endB), d);
+                    if (!Relinkable(joined.Variable(other)) || Relation(endsA[i], a[other], endsB[j], b[other]) is not (1, var d)) continue;
+                    LinkEnd(joined, other, depth, endsA[i].Join(endsB[j]), d, shorter: i + j > 0);
                     return;
                 }
             }
@@ -122,13 +122,16 @@ internal static class Links
         {
             if (!Relinkable(joined.Variable(other))) continue;
             if ((Shorter(a[index], a[other], b[index], b[other], start) ?? Shorter(b[index], b[other], a[index], a[other], start)) is not long d) continue;
-            LinkEnd(joined, other, depth, RegisterValue.Of(a[other].Value.Shift(d)).Join(RegisterValue.Of(b[other].Value.Shift(d))), d);
+            LinkEnd(joined, other, depth, RegisterValue.Of(a[other].Value.Shift(d)).Join(RegisterValue.Of(b[other].Value.Shift(d))), d, shorter: true);
             return;
         }
     }
 
-    /// <summary>Makes the joined run's end <paramref name="end"/>, linked as variable <paramref name="other"/> + <paramref name="d"/>.</summary>
-    private static void LinkEnd(Frame joined, int other, int depth, RegisterValue end, long d)
+    /// <summary>
+    /// Makes the joined run's end <paramref name="end"/>, linked as variable <paramref name="other"/> + <paramref name="d"/>;
+    /// <paramref name="shorter"/> when it may stand for less than a side's own end.
+    /// </summary>
+    private static void LinkEnd(Frame joined, int other, int depth, RegisterValue end, long d, bool shorter)
     {
         var partner = joined.Variable(other);
         if (partner.Id == 0)
@@ -138,6 +141,8 @@ internal static class Links
             Set(joined, other, partner);
         }
         joined.SetVariable(Frame.Variables - 1, end with { Id = partner.Id, Scale = partner.Scale, Delta = partner.Delta + d });
+        // Bytes pending past a side's end are not at the same distance from a shorter one.
+        if (shorter) joined.WritableStack.ForgetPending();
     }
 
     /// <summary>

@@ -126,6 +126,8 @@ internal sealed class StackFrame
 
     private const int PendingBytes = 64;
 
+    public void ForgetPending() => _pending = 0;
+
     /// <summary>A pointer in the run's bytes makes them more than scalars: the run ends (its bytes stay as the byte map says).</summary>
     private void DropRunOver(long offset, int size)
     {
