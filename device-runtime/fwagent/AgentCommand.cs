@@ -33,7 +33,7 @@ public static class AgentCommand
     public static int Run(string[] args)
     {
         var root = new RootCommand("fwagent: hosts a board's firmware on this machine and applies signed eBPF patches to it. "
-            + "Commands on stdin, one per line, each answered by one JSON line: install FILE.fwp | remove HOOK | rollback HOOK | status | quit")
+            + "Commands on stdin, one per line, each answered by one JSON line: install FILE.fwp | remove HOOK | rollback HOOK | status | calibrate RAW... | quit")
         {
             Board, Id, BoardsDir, State, Trust, Broker, Group, Serial, Baud, Simulate, Workers, Malicious,
         };
