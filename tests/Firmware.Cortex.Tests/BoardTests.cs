@@ -57,6 +57,21 @@ public sealed class BoardTests(CortexKit kit, ITestOutputHelper output)
         Assert.Equal((1, 4), (clamped["calibrate.state"], clamped["calibrate.sequence"]));
     }
 
+    [Fact]
+    public async Task An_observer_counting_into_its_map_runs_on_every_packet_without_faults()
+    {
+        await using var board = await kit.BootAsync();
+        // map_lookup_elem through a helper relocation, its map through a map relocation, a key on the eBPF
+        // stack the helper must accept, and a 64-bit atomic add into the map value.
+        var result = await board.PushAsync(kit.Pack(kit.Example("parse_packet_count"), "parse_packet", PatchKind.Observe, 1), CancellationToken.None);
+        Assert.True(result.Applied, result.Reason);
+        var start = await board.ReadCountersAsync(CancellationToken.None);
+        var later = await CortexKit.WaitForAsync(board, c => c["parse_packet.runs"] >= start["parse_packet.runs"] + 500, "observing packets");
+        Assert.Equal(0, later["parse_packet.faults"]);
+        Assert.Equal(later["packets"] - start["packets"], later["parse_packet.runs"] - start["parse_packet.runs"], tolerance: 1);
+        Assert.True(later["overruns"] > start["overruns"], "an observer changes nothing: the bug still shows");
+    }
+
     /// <summary>Verified (its loop is bounded) but 4,096 rounds of a linear congruential step exceed the board's 10,000-instruction budget on every call.</summary>
     private const string Spin = """
         #include <fwpatch.h>
