@@ -58,6 +58,7 @@ public static class Cli
         PushCommand.Create(),
         BrokerCommand.Create(),
         FleetStatusCommand.Create(),
+        ContainerCommand.Create(),
     ];
 }
 

@@ -19,6 +19,11 @@ public sealed partial class DeviceAgent
     /// <summary>What the device's containers publish; a transport sends it on.</summary>
     public Telemetry Telemetry => _containers.Telemetry;
 
+    public bool HasContainers
+    {
+        get { lock (_gate) return _containers.All.Count > 0; }
+    }
+
     private static bool IsContainerSlot(string slot) => slot.StartsWith(ContainerSpec.SlotPrefix, StringComparison.Ordinal);
 
     /// <summary>Deploys a checked container package, or updates the container of the same name in place.</summary>

@@ -14,6 +14,8 @@ namespace Firmware.Device.Transport;
 public sealed class MqttTransport : IAsyncDisposable
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+    /// <summary>How often a device with containers republishes its status, so their counters stay current on the host.</summary>
+    public static readonly TimeSpan ContainerStatusInterval = TimeSpan.FromSeconds(2);
 
     private readonly DeviceAgent _agent;
     private readonly BrokerAddress _broker;
@@ -48,6 +50,8 @@ public sealed class MqttTransport : IAsyncDisposable
     /// <summary>Stays connected until cancelled, reconnecting with exponential backoff.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        var telemetry = PumpTelemetryAsync(cancellationToken);
+        var refresh = RefreshStatusAsync(cancellationToken);
         var backoff = TimeSpan.FromMilliseconds(250);
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -72,8 +76,37 @@ public sealed class MqttTransport : IAsyncDisposable
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
         }
+        await Task.WhenAll(telemetry, refresh);
         if (_client.IsConnected)
             await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
+    }
+
+    /// <summary>Sends what the containers publish, each on its container's telemetry topic; while offline it is dropped (at most once).</summary>
+    private async Task PumpTelemetryAsync(CancellationToken cancellationToken)
+    {
+        var reader = _agent.Telemetry.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(cancellationToken))
+                while (reader.TryRead(out var message))
+                    await PublishQuietlyAsync(FleetMqtt.Message(FleetTopics.Telemetry(_agent.Id, message.Container), message.Data, atMostOnce: true), cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task RefreshStatusAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(ContainerStatusInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+                if (_agent.HasContainers) await PublishStatusAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>
@@ -111,13 +144,21 @@ public sealed class MqttTransport : IAsyncDisposable
         var connected = await _client.ConnectAsync(options, cancellationToken);
         if (!connected.IsSessionPresent)
             await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-                .WithTopicFilter(FleetTopics.Jobs(_agent.Id), MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
+                .WithTopicFilter(FleetTopics.Jobs(_agent.Id), MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithTopicFilter(FleetTopics.ContainerInputs(_agent.Id), MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
         await _client.PublishAsync(FleetMqtt.Message(FleetTopics.Presence(_agent.Id), FleetTopics.Online.ToArray(), retain: true), cancellationToken);
         await PublishStatusAsync(cancellationToken);
     }
 
     private async Task OnMessage(MqttApplicationMessageReceivedEventArgs e)
     {
+        if (FleetTopics.ContainerOfInput(_agent.Id, e.ApplicationMessage.Topic) is { } container)
+        {
+            byte[] input = FleetMqtt.Payload(e.ApplicationMessage);
+            if (input.Length <= Protocol.Containers.TriggerContexts.MaxMessageBytes) _agent.Deliver(container, input);
+            else _trace($"{_agent.Id}: dropped a {input.Length}-byte message for container {container} (at most {Protocol.Containers.TriggerContexts.MaxMessageBytes})");
+            return;
+        }
         if (e.ApplicationMessage.Topic != FleetTopics.Jobs(_agent.Id)) return;
         byte[]? whole = _assembler.Add(FleetMqtt.Payload(e.ApplicationMessage), out string? error);
         if (error is not null)
@@ -156,8 +197,11 @@ public sealed class MqttTransport : IAsyncDisposable
     private CommandResult Execute(FleetCommand command) => command.Action switch
     {
         CommandAction.Install => _agent.Install(command.Package!),
-        CommandAction.Remove => _agent.Remove(command.Hook),
-        _ => _agent.Rollback(command.Hook),
+        CommandAction.Remove => _agent.Remove(command.Target),
+        CommandAction.Rollback => _agent.Rollback(command.Target),
+        CommandAction.ContainerStart => _agent.StartContainer(command.Target),
+        CommandAction.ContainerStop => _agent.StopContainer(command.Target),
+        _ => _agent.RemoveContainer(command.Target),
     };
 
     private Task PublishResultAsync(JobResult result, byte[]? correlation)
@@ -168,16 +212,19 @@ public sealed class MqttTransport : IAsyncDisposable
             : Task.CompletedTask;
     }
 
-    private async Task PublishStatusAsync(CancellationToken cancellationToken)
+    private Task PublishStatusAsync(CancellationToken cancellationToken) =>
+        PublishQuietlyAsync(FleetMqtt.Message(FleetTopics.Status(_agent.Id), FleetJson.Encode(_agent.Report() with { Group = _group }), retain: true), cancellationToken);
+
+    /// <summary>Publishes if connected; a connection lost meanwhile is not an error (status is published again on reconnect).</summary>
+    private async Task PublishQuietlyAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
     {
         if (!_client.IsConnected) return;
         try
         {
-            await _client.PublishAsync(FleetMqtt.Message(FleetTopics.Status(_agent.Id), FleetJson.Encode(_agent.Report() with { Group = _group }), retain: true), cancellationToken);
+            await _client.PublishAsync(message, cancellationToken);
         }
         catch (MQTTnet.Exceptions.MqttCommunicationException)
         {
-            // Disconnected meanwhile: the status is published again on reconnect.
         }
     }
 

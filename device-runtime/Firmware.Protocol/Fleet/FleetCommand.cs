@@ -9,6 +9,24 @@ public enum CommandAction
     Install,
     Remove,
     Rollback,
+    ContainerStart,
+    ContainerStop,
+    ContainerRemove,
+}
+
+public static class CommandActions
+{
+    /// <summary>The action as the command's field 3 spells it: install, remove, rollback, container-start, container-stop, container-remove.</summary>
+    public static string WireName(this CommandAction action) => action switch
+    {
+        CommandAction.ContainerStart => "container-start",
+        CommandAction.ContainerStop => "container-stop",
+        CommandAction.ContainerRemove => "container-remove",
+        _ => action.ToString().ToLowerInvariant(),
+    };
+
+    public static CommandAction? Parse(string name) =>
+        Enum.GetValues<CommandAction>().Cast<CommandAction?>().FirstOrDefault(a => a!.Value.WireName() == name);
 }
 
 /// <summary>
@@ -17,13 +35,15 @@ public enum CommandAction
 /// at most once, so a replayed command is refused. Binding the device id stops a command signed for one
 /// device from being replayed to another.
 /// <code>
-/// {1: id (bstr 16), 2: device (tstr), 3: action ("install" | "remove" | "rollback"), 4: hook (tstr), 5: package (bstr, install only)}
+/// {1: id (bstr 16), 2: device (tstr), 3: action, 4: target (tstr), 5: package (bstr, install only)}
 /// </code>
+/// The target is a hook for remove and rollback, a container's name for container-start, -stop and
+/// -remove, and for install the hook the package names (empty for a container package).
 /// A bare package is also accepted as an install (a host without a command key: `fwctl push` without
 /// --key): the package is signed and carries its own anti-rollback sequence, so it cannot be forged or
 /// replayed either; its id is derived from its digest. It is not bound to one device.
 /// </summary>
-public sealed record FleetCommand(byte[] Id, string Device, CommandAction Action, string Hook, byte[]? Package)
+public sealed record FleetCommand(byte[] Id, string Device, CommandAction Action, string Target, byte[]? Package)
 {
     public const int IdBytes = 16;
 
@@ -32,6 +52,9 @@ public sealed record FleetCommand(byte[] Id, string Device, CommandAction Action
     public static FleetCommand Remove(string device, string hook) => new(NewId(), device, CommandAction.Remove, hook, null);
 
     public static FleetCommand Rollback(string device, string hook) => new(NewId(), device, CommandAction.Rollback, hook, null);
+
+    /// <summary>Starts, stops or removes a container: <paramref name="action"/> is one of the container actions.</summary>
+    public static FleetCommand ForContainer(string device, CommandAction action, string container) => new(NewId(), device, action, container, null);
 
     /// <summary>An install carried by the package alone; its id is the first 16 bytes of the package's SHA-256, the same for every device.</summary>
     public static FleetCommand InstallPackage(string device, string hook, byte[] package) =>
@@ -42,7 +65,7 @@ public sealed record FleetCommand(byte[] Id, string Device, CommandAction Action
     /// <summary>What goes on the wire: the signed command, or for a bare-package install without a key, the package.</summary>
     public byte[] Encode(SigningKey? key) => key is not null ? Sign(key)
         : Action == CommandAction.Install && Package is not null ? Package
-        : throw new InvalidOperationException($"a {Action.ToString().ToLowerInvariant()} command must be signed: give a key");
+        : throw new InvalidOperationException($"a {Action.WireName()} command must be signed: give a key");
 
     public byte[] Sign(SigningKey key)
     {
@@ -50,8 +73,8 @@ public sealed record FleetCommand(byte[] Id, string Device, CommandAction Action
         payload.WriteStartMap(Package is null ? 4 : 5);
         payload.WriteInt32(1); payload.WriteByteString(Id);
         payload.WriteInt32(2); payload.WriteTextString(Device);
-        payload.WriteInt32(3); payload.WriteTextString(Action.ToString().ToLowerInvariant());
-        payload.WriteInt32(4); payload.WriteTextString(Hook);
+        payload.WriteInt32(3); payload.WriteTextString(Action.WireName());
+        payload.WriteInt32(4); payload.WriteTextString(Target);
         if (Package is not null) { payload.WriteInt32(5); payload.WriteByteString(Package); }
         payload.WriteEndMap();
         var writer = new CborWriter(CborConformanceMode.Canonical);
@@ -107,10 +130,9 @@ public sealed record FleetCommand(byte[] Id, string Device, CommandAction Action
         string device = Text(reader, 64, "command device");
         Key(reader, 2, "command");
         string actionName = Text(reader, 16, "command action");
-        var action = Enum.GetValues<CommandAction>().Cast<CommandAction?>().FirstOrDefault(a => a.ToString()!.Equals(actionName, StringComparison.OrdinalIgnoreCase))
-            ?? throw new PackageFormatException($"command action: unknown '{actionName}'");
+        var action = CommandActions.Parse(actionName) ?? throw new PackageFormatException($"command action: unknown '{actionName}'");
         Key(reader, 3, "command");
-        string hook = Text(reader, 64, "command hook");
+        string target = Text(reader, 64, "command target");
         byte[]? package = null;
         if (entries == 5)
         {
@@ -120,7 +142,7 @@ public sealed record FleetCommand(byte[] Id, string Device, CommandAction Action
         reader.ReadEndMap();
         if ((action == CommandAction.Install) != (package is not null))
             throw new PackageFormatException("command: install carries a package, and only install does");
-        return new FleetCommand(id, device, action, hook, package);
+        return new FleetCommand(id, device, action, target, package);
     }
 
     private static byte[] NewId() => System.Security.Cryptography.RandomNumberGenerator.GetBytes(IdBytes);

@@ -25,12 +25,13 @@ public static class FleetMqtt
         return builder;
     }
 
-    public static MqttApplicationMessage Message(string topic, byte[] payload, bool retain = false, byte[]? correlation = null)
+    /// <summary>QoS 1 unless <paramref name="atMostOnce"/> (telemetry: a lost sample is cheaper than a queue).</summary>
+    public static MqttApplicationMessage Message(string topic, byte[] payload, bool retain = false, byte[]? correlation = null, bool atMostOnce = false)
     {
         var builder = new MqttApplicationMessageBuilder()
             .WithTopic(topic)
             .WithPayload(payload)
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithQualityOfServiceLevel(atMostOnce ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce)
             .WithRetainFlag(retain);
         if (correlation is not null) builder.WithCorrelationData(correlation);
         return builder.Build();

@@ -20,6 +20,29 @@ public static class FleetTopics
     /// <summary>Device → host, retained: "online", or "offline" (the broker publishes it as the device's last will).</summary>
     public static string Presence(string device) => $"{Root}/{device}/presence";
 
+    /// <summary>Device → anyone, QoS 0, at most once: what container <paramref name="container"/> published with fw_publish, one message each.</summary>
+    public static string Telemetry(string device, string container) => $"{Root}/{device}/containers/{container}/telemetry";
+
+    /// <summary>Anyone → device, QoS 1: a message for container <paramref name="container"/>'s message programs (data: the container treats it as untrusted input).</summary>
+    public static string ContainerInput(string device, string container) => $"{Root}/{device}/containers/{container}/in";
+
+    /// <summary>The device's subscription to every one of its containers' inputs.</summary>
+    public static string ContainerInputs(string device) => ContainerInput(device, "+");
+
+    /// <summary>The container a device's input topic is for, or null for any other topic.</summary>
+    public static string? ContainerOfInput(string device, string topic) => ContainerOf(device, topic, "/in");
+
+    /// <summary>The container a device's telemetry topic is from, or null for any other topic.</summary>
+    public static string? ContainerOfTelemetry(string device, string topic) => ContainerOf(device, topic, "/telemetry");
+
+    private static string? ContainerOf(string device, string topic, string suffix)
+    {
+        string prefix = $"{Root}/{device}/containers/";
+        if (!topic.StartsWith(prefix, StringComparison.Ordinal) || !topic.EndsWith(suffix, StringComparison.Ordinal)) return null;
+        string name = topic[prefix.Length..^suffix.Length];
+        return name.Length > 0 && !name.Contains('/') ? name : null;
+    }
+
     /// <summary>The two presence payloads.</summary>
     public static ReadOnlySpan<byte> Online => "online"u8;
     public static ReadOnlySpan<byte> Offline => "offline"u8;
@@ -27,6 +50,7 @@ public static class FleetTopics
     public static string AllResults => $"{Root}/+/results";
     public static string AllStatus => $"{Root}/+/status";
     public static string AllPresence => $"{Root}/+/presence";
+    public static string AllTelemetry => $"{Root}/+/containers/+/telemetry";
 
     /// <summary>The device id in a topic of this scheme, or null.</summary>
     public static string? DeviceOf(string topic)

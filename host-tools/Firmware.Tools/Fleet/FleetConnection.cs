@@ -28,6 +28,9 @@ public sealed class FleetConnection : IAsyncDisposable
     /// <summary>Every status a device publishes.</summary>
     public event Action<DeviceReport>? Reports;
 
+    /// <summary>Every message a device's container publishes: device, container, data.</summary>
+    public event Action<string, string, byte[]>? Telemetry;
+
     public static async Task<FleetConnection> ConnectAsync(BrokerAddress broker, CancellationToken cancellationToken)
     {
         var client = new MqttClientFactory().CreateMqttClient();
@@ -39,6 +42,7 @@ public sealed class FleetConnection : IAsyncDisposable
             .WithTopicFilter(FleetTopics.AllStatus, MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(FleetTopics.AllPresence, MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(FleetTopics.AllResults, MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(FleetTopics.AllTelemetry, MQTTnet.Protocol.MqttQualityOfServiceLevel.AtMostOnce)
             .Build();
         await client.SubscribeAsync(subscribe, cancellationToken);
         return connection;
@@ -63,15 +67,19 @@ public sealed class FleetConnection : IAsyncDisposable
     public IReadOnlyList<DeviceView> Devices => [.. _reports.Keys.Union(_online.Keys).Order(StringComparer.Ordinal)
         .Select(id => new DeviceView(id, _reports.GetValueOrDefault(id), IsOnline(id)))];
 
-    /// <summary>Publishes a command, signed with <paramref name="key"/> (without one, only a bare-package install can be sent).</summary>
     /// <summary>Whether the device's last presence said online (no list is built: rollouts ask often).</summary>
     public bool IsOnline(string device) => _online.GetValueOrDefault(device);
 
+    /// <summary>Publishes a command, signed with <paramref name="key"/> (without one, only a bare-package install can be sent).</summary>
     public async Task SendAsync(FleetCommand command, SigningKey? key, CancellationToken cancellationToken)
     {
         foreach (var chunk in CommandChunks.Split(command.Encode(key)))
             await _client.PublishAsync(FleetMqtt.Message(FleetTopics.Jobs(command.Device), chunk), cancellationToken);
     }
+
+    /// <summary>Sends <paramref name="data"/> to a device's container (its message programs run on it); unsigned: containers treat input as untrusted.</summary>
+    public Task SendToContainerAsync(string device, string container, byte[] data, CancellationToken cancellationToken) =>
+        _client.PublishAsync(FleetMqtt.Message(FleetTopics.ContainerInput(device, container), data), cancellationToken);
 
     private void OnMessage(MqttApplicationMessage message)
     {
@@ -87,6 +95,8 @@ public sealed class FleetConnection : IAsyncDisposable
         }
         else if (message.Topic == FleetTopics.Results(device) && FleetJson.Decode<JobResult>(payload) is { } result && result.Device == device)
             Results?.Invoke(result);
+        else if (FleetTopics.ContainerOfTelemetry(device, message.Topic) is { } container)
+            Telemetry?.Invoke(device, container, payload);
     }
 
     public async ValueTask DisposeAsync()

@@ -33,15 +33,9 @@ public static class FleetPush
 
     public static int Run(ParseResult parse, Options options, string packagePath, string brokerUrl, double? timeoutSeconds)
     {
-        BrokerAddress broker;
-        try { broker = BrokerAddress.Parse(brokerUrl); }
-        catch (FormatException e) { throw new UsageException($"--broker: {e.Message}"); }
+        var broker = ParseBroker(brokerUrl);
         string? keyPath = parse.GetValue(options.Key);
-        string[] devices = parse.GetValue(options.Device) ?? [];
-        string? group = parse.GetValue(options.Group);
-        bool all = parse.GetValue(options.All);
-        if ((devices.Length > 0 ? 1 : 0) + (group is null ? 0 : 1) + (all ? 1 : 0) != 1)
-            throw new UsageException("push --broker needs exactly one of --device ID, --group G or --all");
+        var (devices, group) = Selection(parse, options, "push --broker");
         byte[] package = PackageFile.Read(packagePath);
         var check = PackageReader.Check(package, new PackagePolicy(null));
         if (!check.Ok) throw new UsageException($"{packagePath}: {check.Message}");
@@ -54,11 +48,7 @@ public static class FleetPush
         string[] devices, string? group, RolloutOptions options)
     {
         await using var fleet = await Connect(broker);
-        var known = await fleet.DevicesAsync(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(5), CancellationToken.None);
-        IReadOnlyList<string> targets = devices.Length > 0 ? [.. devices.Order(StringComparer.Ordinal)]
-            : [.. known.Where(d => group is null || d.Report?.Group == group).Select(d => d.Id)];
-        if (targets.Count == 0)
-            throw new UsageException(group is null ? $"no devices on {broker}" : $"no devices in group '{group}' on {broker}");
+        var (known, targets) = await Targets(fleet, broker, devices, group);
         var unknownBoard = known.Where(d => targets.Contains(d.Id) && d.Report is { } r && r.Board != manifest.Board).Select(d => d.Id).ToList();
         if (unknownBoard.Count > 0)
             Console.Error.WriteLine($"push: {unknownBoard.Count} target(s) run another board than '{manifest.Board}' and will refuse: {string.Join(", ", unknownBoard.Take(5))}");
@@ -93,6 +83,34 @@ public static class FleetPush
         AnsiConsole.Write(table);
         Console.Out.WriteLine($"push: {report.Summary}");
         return report.Succeeded ? Cli.Ok : Cli.No;
+    }
+
+    /// <summary>The targets the options name: --device IDs, or a --group, or --all (group null, no devices).</summary>
+    public static (string[] Devices, string? Group) Selection(ParseResult parse, Options options, string command)
+    {
+        string[] devices = parse.GetValue(options.Device) ?? [];
+        string? group = parse.GetValue(options.Group);
+        bool all = parse.GetValue(options.All);
+        if ((devices.Length > 0 ? 1 : 0) + (group is null ? 0 : 1) + (all ? 1 : 0) != 1)
+            throw new UsageException($"{command} needs exactly one of --device ID, --group G or --all");
+        return (devices, group);
+    }
+
+    /// <summary>The devices the broker knows, and the targets among them (named devices are targets even if not seen yet).</summary>
+    public static async Task<(IReadOnlyList<DeviceView> Known, IReadOnlyList<string> Targets)> Targets(FleetConnection fleet, BrokerAddress broker, string[] devices, string? group)
+    {
+        var known = await fleet.DevicesAsync(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(5), CancellationToken.None);
+        IReadOnlyList<string> targets = devices.Length > 0 ? [.. devices.Order(StringComparer.Ordinal)]
+            : [.. known.Where(d => group is null || d.Report?.Group == group).Select(d => d.Id)];
+        if (targets.Count == 0)
+            throw new UsageException(group is null ? $"no devices on {broker}" : $"no devices in group '{group}' on {broker}");
+        return (known, targets);
+    }
+
+    public static BrokerAddress ParseBroker(string url)
+    {
+        try { return BrokerAddress.Parse(url); }
+        catch (FormatException e) { throw new UsageException($"--broker: {e.Message}"); }
     }
 
     /// <summary>An unreachable broker is an input error (exit 2), said in one line.</summary>

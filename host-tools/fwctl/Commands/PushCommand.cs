@@ -16,17 +16,23 @@ namespace Fwctl.Commands;
 /// </summary>
 public static class PushCommand
 {
-    public static Command Create()
+    public static Command Create() =>
+        Create("push", "Delivers a package to a device over a serial port, or rolls it out to a fleet over MQTT", kind: null);
+
+    /// <summary>The push command, or one of its namesakes (`fwctl container deploy`) that only take packages of <paramref name="kind"/>.</summary>
+    public static Command Create(string name, string description, PatchKind? kind)
     {
         var package = new Argument<string>("PACKAGE") { Description = "A package from fwctl pack (.fwp)" };
         var serial = new Option<string?>("--serial") { HelpName = "PORT", Description = "Serial port of one device (e.g. /dev/ttyUSB0, COM3)" };
         var baud = new Option<int>("--baud") { HelpName = "B", Description = "Line speed", DefaultValueFactory = _ => 115200 };
         var timeout = new Option<double>("--timeout") { HelpName = "S", Description = "Seconds before giving up on the device", DefaultValueFactory = _ => 120 };
         var fleet = new FleetPush.Options();
-        var command = new Command("push", "Delivers a package to a device over a serial port, or rolls it out to a fleet over MQTT") { package, serial, baud, timeout };
+        var command = new Command(name, description) { package, serial, baud, timeout };
         fleet.AddTo(command);
         command.SetAction(parse =>
         {
+            if (kind is { } required && PackageReader.Check(PackageFile.Read(parse.GetValue(package)!), new PackagePolicy(null)).Package?.Manifest.Kind is { } actual && actual != required)
+                throw new UsageException($"{parse.GetValue(package)}: a {actual.Name()} package; {name} takes {required.Name()} packages (use fwctl push)");
             if (parse.GetValue(fleet.Broker) is { } broker)
             {
                 if (parse.GetValue(serial) is not null) throw new UsageException("push takes --serial or --broker, not both");
