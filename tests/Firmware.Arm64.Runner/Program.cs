@@ -13,6 +13,7 @@ using Firmware.Ebpf.Tests.Jit;
 //   differential  generated programs (tests/Firmware.Ebpf.Tests' generator): N straight-line, N with everything
 //   large         programs larger than a conditional branch reaches
 //   proven        accesses the JIT leaves unchecked (proven safe), in every addressing form
+//   hooks         inline hooks on the functions given as --function ARG:WORDS (repeatable; HookCheck)
 // Prints one summary line per check ("<check>: N programs, 0 mismatches"); on the first mismatch, the
 // program, the seed that reproduces it and the difference, then exits 1.
 
@@ -42,8 +43,11 @@ try
             case "proven":
                 Check("proven", ProvenPrograms.Programs, long.Parse(Option("--proven") ?? "300"), Option("--seed"), ProvenPrograms.Engine(engine));
                 break;
+            case "hooks":
+                HookCheck.Run([.. args.Select((a, i) => (a, i)).Where(p => p.a == "--function" && p.i + 1 < args.Length).Select(p => args[p.i + 1])]);
+                break;
             default:
-                Console.Error.WriteLine($"unknown mode '{mode}' (differential, large, proven)");
+                Console.Error.WriteLine($"unknown mode '{mode}' (differential, large, proven, hooks)");
                 return 2;
         }
     }
