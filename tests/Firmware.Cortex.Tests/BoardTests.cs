@@ -58,6 +58,29 @@ public sealed class BoardTests(CortexKit kit, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Line_noise_is_dropped_and_counted_and_the_stub_keeps_answering()
+    {
+        await using var board = await kit.BootAsync();
+        var random = new Random(7);
+        await using (var port = board.OpenSerial())
+        {
+            // Frames of garbage between delimiters, one longer than any request the stub takes, and a frame whose CRC is wrong.
+            foreach (int length in (int[])[5, 40, 300, 1200])
+            {
+                var noise = new byte[length];
+                random.NextBytes(noise);
+                for (int i = 0; i < noise.Length; i++) noise[i] |= 1;
+                await port.WriteAsync((byte[])[0, .. noise, 0]);
+            }
+            byte[] corrupt = FrameCodec.Encode(new ReadCounters().ToFrame(1));
+            corrupt[2] ^= 0x40;
+            await port.WriteAsync(corrupt);
+        }
+        var counters = await CortexKit.WaitForAsync(board, c => c["bad_frames"] >= 5, "counting the bad frames");
+        Assert.Equal(5, counters["bad_frames"]);
+    }
+
+    [Fact]
     public async Task An_observer_counting_into_its_map_runs_on_every_packet_without_faults()
     {
         await using var board = await kit.BootAsync();
