@@ -103,23 +103,27 @@ internal static class Differences
                     candidates.Add((f, i));
         if (Candidate(BufferLength(joined)) && Usable(BufferLength(a)) && Usable(BufferLength(b)))
             candidates.Add((-1, 0));
-        var zone = Zone.Empty;
-        foreach (var x in candidates)
+        int count = candidates.Count;
+        if (count < 2) return Zone.Empty;
+        Span<RegisterValue> sideA = count <= 64 ? stackalloc RegisterValue[count] : new RegisterValue[count];
+        Span<RegisterValue> sideB = count <= 64 ? stackalloc RegisterValue[count] : new RegisterValue[count];
+        for (int i = 0; i < count; i++) (sideA[i], sideB[i]) = (Variable(a, candidates[i]), Variable(b, candidates[i]));
+        var bounds = new List<(int X, int Y, long C)>();
+        for (int x = 0; x < count; x++)
         {
-            foreach (var y in candidates)
+            for (int y = 0; y < count; y++)
             {
                 if (x == y) continue;
-                Int128 boundA = UpperBound(a.Zone, Variable(a, x), Variable(a, y))!.Value;
-                Int128 boundB = UpperBound(b.Zone, Variable(b, x), Variable(b, y))!.Value;
+                Int128 boundA = UpperBound(a.Zone, sideA[x], sideA[y])!.Value;
+                Int128 boundB = UpperBound(b.Zone, sideB[x], sideB[y])!.Value;
                 if (widen && boundB > boundA) continue;
                 Int128 bound = Int128.Max(boundA, boundB);
-                if (bound >= UpperBound(zone, Variable(joined, x), Variable(joined, y))) continue;
-                var vx = Named(joined, x);
-                var vy = Named(joined, y);
-                if (vx is { } nx && vy is { } ny) zone = Assume(zone, nx, ny, (long)bound);
+                if (bound >= UpperBound(Zone.Empty, Variable(joined, candidates[x]), Variable(joined, candidates[y]))) continue;
+                if (Named(joined, candidates[x]) is { } nx && Named(joined, candidates[y]) is { } ny && nx.Id != ny.Id)
+                    bounds.Add((nx.Id, ny.Id, (long)(bound - nx.Delta + ny.Delta)));
             }
         }
-        return zone;
+        return Zone.Closed(bounds);
     }
 
     private static bool Candidate(RegisterValue v) => Usable(v) && !v.Value.IsConst;

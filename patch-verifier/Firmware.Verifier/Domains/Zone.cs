@@ -50,6 +50,24 @@ internal sealed class Zone
         if (!bounds.TryGetValue((x, y), out long old) || c < old) bounds[(x, y)] = (long)c;
     }
 
+    /// <summary>The closed zone of <paramref name="bounds"/> (x, y, c: N(x) - N(y) &lt;= c): the tightest, then every path through them.</summary>
+    public static Zone Closed(IReadOnlyList<(int X, int Y, long C)> bounds)
+    {
+        if (bounds.Count == 0) return Empty;
+        var closed = new Dictionary<(int, int), long>();
+        foreach (var (x, y, c) in bounds) Tighten(closed, x, y, c);
+        var nodes = bounds.SelectMany(b => (int[])[b.X, b.Y]).Distinct().ToArray();
+        // Floyd-Warshall over the few nodes the bounds name.
+        foreach (int k in nodes)
+            foreach (int u in nodes)
+            {
+                if (u == k || !closed.TryGetValue((u, k), out long a)) continue;
+                foreach (int v in nodes)
+                    if (v != k && v != u && closed.TryGetValue((k, v), out long b)) Tighten(closed, u, v, (Int128)a + b);
+            }
+        return new(closed);
+    }
+
     /// <summary>This zone without bounds on <paramref name="id"/>: its group got a new base.</summary>
     public Zone Without(int id)
     {
