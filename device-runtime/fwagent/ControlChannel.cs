@@ -60,8 +60,17 @@ public sealed class ControlChannel(DeviceAgent agent, TextReader input, ControlO
             case "calibrate":
                 Calibrate(argument);
                 break;
+            case "start":
+                output.Result(command, agent.StartContainer(argument));
+                break;
+            case "stop":
+                output.Result(command, agent.StopContainer(argument));
+                break;
+            case "remove-container":
+                output.Result(command, agent.RemoveContainer(argument));
+                break;
             default:
-                output.Result(command, CommandResult.Refused($"unknown command '{command}' (install FILE | remove HOOK | rollback HOOK | status | calibrate RAW... | quit)"));
+                output.Result(command, CommandResult.Refused($"unknown command '{command}' (install FILE | remove HOOK | rollback HOOK | start NAME | stop NAME | remove-container NAME | status | calibrate RAW... | quit)"));
                 break;
         }
     }

@@ -24,6 +24,8 @@ public static class PackageBuilder
 {
     public static PackResult Pack(EbpfProgram program, PackageTarget target, SigningKey key)
     {
+        if (target.Kind == PatchKind.Container)
+            throw new ArgumentException("a container package is built from all its programs by ContainerBuilder", nameof(target));
         var hook = target.Board.FindHook(target.Hook)
             ?? throw new ProgramFormatException($"board '{target.Board.Name}' has no hook '{target.Hook}' (hooks: {string.Join(", ", target.Board.Hooks.Select(h => h.Name))})");
         int limit = target.Board.Limits.MaxProgramInstructions;

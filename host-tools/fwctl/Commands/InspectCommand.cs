@@ -58,6 +58,12 @@ public static class InspectCommand
             program = new { name = m.ProgramName, size = m.ProgramSize, sha256 = Convert.ToHexStringLower(m.ProgramDigest) },
             maps = m.Maps.Select(map => new { name = map.Name, type = map.Type.ToString(), key_size = map.KeySize, value_size = map.ValueSize, max_entries = map.MaxEntries, read_only = map.ReadOnly }),
             helpers = m.Helpers,
+            container = m.Container is not { } c ? null : new
+            {
+                name = c.Name,
+                programs = c.Programs.Select(program => new { trigger = program.Name, first_instruction = program.FirstInstruction, instructions = program.InstructionCount }),
+                limits = new { budget = c.Limits.Budget, runs_per_second = c.Limits.RunsPerSecond, publishes_per_second = c.Limits.PublishesPerSecond },
+            },
             native = p.Native is not { } n ? null : new { target = n.Target, size = n.Code.Length, relocations = n.Relocations.Count, stack_bytes = n.StackBytes, sha256 = Convert.ToHexStringLower(m.NativeDigest!) },
             verifier = m.Verdict.Name(),
             description = m.Description,
@@ -80,6 +86,12 @@ public static class InspectCommand
         foreach (var map in m.Maps)
             o.WriteLine($"map          {map.Name}: {map.Type}, key {map.KeySize}, value {map.ValueSize}, {map.MaxEntries} entries{(map.ReadOnly ? ", read-only" : "")}");
         o.WriteLine($"helpers      {(m.Helpers.Count == 0 ? "none" : string.Join(", ", m.Helpers))}");
+        if (m.Container is { } container)
+        {
+            o.WriteLine($"container    {container.Name}: budget {container.Limits.Budget} instructions per run, runs per second {Limit(container.Limits.RunsPerSecond)}, publishes per second {Limit(container.Limits.PublishesPerSecond)}");
+            foreach (var program in container.Programs)
+                o.WriteLine($"  program    {program.Name} (instructions {program.FirstInstruction}..{program.FirstInstruction + program.InstructionCount - 1})");
+        }
         if (p.Native is { } native)
             o.WriteLine($"native code  {native.Target}, {native.Code.Length} bytes, {native.Relocations.Count} relocations, {native.StackBytes} bytes of stack, sha256 {Convert.ToHexStringLower(m.NativeDigest!)}");
         o.WriteLine($"verifier     {m.Verdict.Name()}");
@@ -87,4 +99,6 @@ public static class InspectCommand
         o.WriteLine($"signed by    key {Convert.ToHexStringLower(p.KeyId)} ({(p.Algorithm == CoseAlgorithm.ES256 ? "ES256" : p.Algorithm.ToString())})");
         o.WriteLine($"signature    {(signatureValid is null ? "not checked (pass --pub NAME.pub)" : "valid")}");
     }
+
+    private static string Limit(uint perSecond) => perSecond == 0 ? "unlimited" : perSecond.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,11 +1,10 @@
 using Firmware.Protocol.Boards;
 using Firmware.Protocol.Packages;
 using Firmware.Tools.Boards;
-using Firmware.Tools.Packaging;
 
 namespace Firmware.Tools.Tests.Cli;
 
-/// <summary>Every boards/B/examples/*.c builds with `fwctl build`, loads, and passes the verifier for the hook its first line names.</summary>
+/// <summary>Every boards/B/examples/*.c builds with `fwctl build` and packs with `fwctl pack` for the hook and kind its first line names (a container: for its sections' triggers).</summary>
 [Collection("Console")]
 public sealed class BoardExamplesTests : IDisposable
 {
@@ -28,7 +27,7 @@ public sealed class BoardExamplesTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Examples))]
-    public void Example_builds_loads_and_packs_for_its_hook(string board, string file)
+    public void Example_builds_and_packs_for_its_hook(string board, string file)
     {
         var example = BoardExample.Load(Path.Combine(Catalog.Directory, board, "examples", file));
         string output = Path.Combine(_dir, Path.ChangeExtension(file, ".o"));
@@ -36,12 +35,13 @@ public sealed class BoardExamplesTests : IDisposable
         Assert.True(build.Exit == 0, build.Stderr);
         Assert.Equal("", build.Stderr);
 
-        var program = ProgramFile.Load(output);
-        var definition = Catalog.Load(board);
-        using var key = SigningKey.Generate();
-        var result = PackageBuilder.Pack(program, new PackageTarget(definition, example.Hook, example.Kind, 1, [], file), key);
-        Assert.True(result.Package is not null, string.Join("\n", result.Rejections.Select(r => r.Format(file))));
-        var check = PackageReader.Check(result.Package, PackagePolicy.Device([key.PublicKey], board, [1], _ => 0));
+        string key = Path.Combine(_dir, "key");
+        Assert.Equal(0, InProcessFwctl.Run("keygen", "--out", key).Exit);
+        string package = Path.Combine(_dir, Path.ChangeExtension(file, ".fwp"));
+        var pack = InProcessFwctl.Run("pack", output, "--board", board, "--hook", example.Hook, "--kind", example.Kind.Name(), "--seq", "1",
+            "--key", key + ".key", "-o", package, "--boards-dir", Catalog.Directory);
+        Assert.True(pack.Exit == 0, pack.Stderr);
+        var check = PackageReader.Check(File.ReadAllBytes(package), PackagePolicy.Device([TrustedKey.FromPem(File.ReadAllText(key + ".pub"))], board, [1], _ => 0));
         Assert.True(check.Ok, check.Message);
         Assert.Equal(example.Kind, check.Package!.Manifest.Kind);
     }
