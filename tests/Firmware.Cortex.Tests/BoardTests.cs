@@ -145,7 +145,7 @@ public sealed class BoardTests(CortexKit kit, ITestOutputHelper output)
     {
         await using var board = await kit.BootAsync();
         // An observer that returns at once: movs r0, #0; movs r1, #0; bx lr.
-        string path = Path.Combine(Directory.CreateTempSubdirectory("cortex-push-").FullName, "observe.fwp");
+        string path = Path.Combine(kit.Scratch("push"), "observe.fwp");
         File.WriteAllBytes(path, HandMade("parse_packet", PatchKind.Observe, 1, [0x00, 0x20, 0x00, 0x21, 0x70, 0x47]));
 
         var (exit, stdout, stderr) = Firmware.Tools.Tests.Cli.InProcessFwctl.Run("push", path, "--serial", board.SerialPort, "--timeout", "60");
@@ -156,7 +156,6 @@ public sealed class BoardTests(CortexKit kit, ITestOutputHelper output)
         (exit, stdout, _) = Firmware.Tools.Tests.Cli.InProcessFwctl.Run("push", path, "--serial", board.SerialPort, "--timeout", "60");
         Assert.Equal(1, exit);
         Assert.Contains("not applied (rejected): sequence is not above the last installed for hook 'parse_packet'", stdout);
-        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
     }
 
     public static TheoryData<string, string> Refusals => new()

@@ -19,6 +19,7 @@ public sealed class CortexKit : IDisposable
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private readonly string _scratch = Directory.CreateTempSubdirectory("cortex-tests-").FullName;
+    private int _scratches;
 
     public CortexKit()
     {
@@ -36,6 +37,9 @@ public sealed class CortexKit : IDisposable
 
     /// <summary>A board example (boards/mps2-an386/examples/NAME.c) compiled with clang.</summary>
     public EbpfProgram Example(string name) => Compile(Path.Combine(Catalog.Directory, Board.Name, "examples", name + ".c"));
+
+    /// <summary>A fresh directory for one test's files, removed with the kit.</summary>
+    public string Scratch(string name) => Directory.CreateDirectory(Path.Combine(_scratch, $"{name}-{Interlocked.Increment(ref _scratches)}")).FullName;
 
     /// <summary>A patch written in the test, compiled with clang against the board's header.</summary>
     public EbpfProgram Source(string name, string source)
