@@ -7,6 +7,7 @@ using Firmware.Bench;
 //   --programs a,b       measure only these programs of bench/programs
 //   --save-input FILE    write the 4 KiB input every benchmark runs on, for `fwctl run --mem`, and exit
 //   --fleet N            roll a package out to N simulated devices on the embedded broker, print the times, and exit
+//   --containers N       memory per idle container and CPU per timer-triggered run, N containers per engine, and exit
 var rest = new List<string>();
 bool quick = false;
 for (int i = 0; i < args.Length; i++)
@@ -18,6 +19,8 @@ for (int i = 0; i < args.Length; i++)
         case "--programs": BenchSettings.Programs = List(args, ++i); break;
         case "--fleet":
             return await FleetRollout.RunAsync(int.Parse(Value(args, ++i)));
+        case "--containers":
+            return ContainerFootprint.Run(int.Parse(Value(args, ++i)));
         case "--save-input":
             File.WriteAllBytes(Value(args, ++i), Workloads.Input);
             return 0;
