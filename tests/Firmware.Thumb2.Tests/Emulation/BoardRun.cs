@@ -2,6 +2,7 @@ using Firmware.Ebpf.Engine;
 using Firmware.Ebpf.Helpers;
 using Firmware.Ebpf.Jit;
 using Firmware.Ebpf.Jit.Thumb2;
+using Firmware.Ebpf.Maps;
 using Firmware.Ebpf.Memory;
 using Firmware.Ebpf.Programs;
 
@@ -37,8 +38,27 @@ public static class BoardRun
     public static Outcome OnInterpreter(EbpfProgram program, HelperTable helpers, byte[] input, long budget)
     {
         using var instance = ProgramInstance.Create(program, helpers, new ExecutionLimits(budget));
+        return OnInterpreter(instance, (byte[])input.Clone());
+    }
+
+    /// <summary>
+    /// Two interpreter runs with the stack, the maps and the buffer at different addresses (both instances
+    /// are alive at once, so nothing is reused) and other map handles: they differ when the outcome depends
+    /// on an address or a handle.
+    /// </summary>
+    public static (Outcome First, Outcome Second) OnInterpreterTwice(EbpfProgram program, HelperTable helpers, byte[] input, long budget)
+    {
+        using var first = ProgramInstance.Create(program, helpers, new ExecutionLimits(budget));
+        using var otherMaps = new MapSet(program.Maps);
+        foreach (var map in otherMaps) map.Handle ^= 0x0000_5a5a_5a5a_5a5d; // every byte changes: programs store and mask either word
+        using var second = new ProgramInstance(program, helpers, otherMaps, new ExecutionLimits(budget));
+        byte[] firstBuffer = (byte[])input.Clone(), secondBuffer = (byte[])input.Clone();
+        return (OnInterpreter(first, firstBuffer), OnInterpreter(second, secondBuffer));
+    }
+
+    private static Outcome OnInterpreter(ProgramInstance instance, byte[] buffer)
+    {
         using var engine = Engines.Create(Engines.Interpreter, instance);
-        var buffer = (byte[])input.Clone();
         var result = engine.RunOnBuffer(buffer);
         byte[] maps = [.. instance.Maps.SelectMany(map => Bytes(map.ValueRegion))];
         return result.Ok
@@ -48,22 +68,26 @@ public static class BoardRun
 
     /// <summary>
     /// Compiles <paramref name="program"/>, lays out the buffer and map values in the runner's arena, resolves
-    /// the relocations against what the runner announced, and runs it. A fault exception on the board (the
-    /// code crashed instead of faulting cleanly) fails the test.
+    /// the relocations against what the runner announced, and runs it. <paramref name="shift"/> moves the
+    /// data and the stack by that many bytes (to tell address-dependent outcomes). A fault exception on the
+    /// board (the code crashed instead of faulting cleanly) fails the test.
     /// </summary>
     public static (Outcome Outcome, JobResult Result, Thumb2Image Image) OnBoard(EbpfProgram program, HelperTable helpers, byte[] input, long budget,
-        IAccessProofs? proofs = null)
+        IAccessProofs? proofs = null, uint shift = 0)
     {
         var board = RunnerBoard.Instance;
         var hello = board.Hello;
         var image = Thumb2Compiler.Compile(program, proofs);
         using var instance = ProgramInstance.Create(program, helpers);
 
-        uint next = hello.Arena;
+        // Blocks sit a guard gap apart, as separately allocated host memory would: an access just past the
+        // buffer must miss every region on the board as it does on the host.
+        const uint guard = 4096;
+        uint next = hello.Arena + (shift & ~7u);
         uint Place(int length)
         {
             uint at = next;
-            next = (next + (uint)length + 7) & ~7u;
+            next = (next + (uint)length + guard + 7) & ~7u;
             return at;
         }
         var blocks = new List<Block>();
@@ -110,7 +134,7 @@ public static class BoardRun
             BitConverter.TryWriteBytes(code.AsSpan(relocation.Offset), word);
         }
 
-        var job = new Job(code, buffer, (uint)input.Length, (uint)Math.Min(budget, uint.MaxValue), regions, maps, blocks);
+        var job = new Job(code, buffer, (uint)input.Length, (uint)Math.Min(budget, uint.MaxValue), shift, regions, maps, blocks);
         var result = board.Run(job);
         Assert.True(result.Exception == 0, $"the code took fault exception {result.Exception} on the board");
         int mapStart = input.Length > 0 ? 1 : 0;

@@ -8,7 +8,7 @@
  *            u32 arena size, u32 maps table, u32 helper count, {u32 id, u32 address}*, u32 runtime count,
  *            {u32 address}*
  *   job:     u32 code length, code (already relocated for the code area), pad to 4, u32 r1, u32 r2,
- *            u32 budget, u32 region count, {u32 base, u32 size, u32 rights}*, u32 map count,
+ *            u32 budget, u32 stack shift (bytes the call's stack sits lower), u32 region count, {u32 base, u32 size, u32 rights}*, u32 map count,
  *            {u32 values, u32 value size, u32 max entries}*, u32 block count, {u32 address, u32 length,
  *            bytes, pad to 4}* (written into the arena before the run)
  *   result:  u32 status (0 ran, 1 bad frame, 2 bad job), u32 exception (a fault exception taken by the
@@ -266,6 +266,17 @@ static void send_status(uint32_t status)
     send_frame(tx, 4);
 }
 
+/* Runs the code with its stack <shift> bytes lower, so that the test can move the eBPF stack. */
+static __attribute__((noinline)) uint64_t call_shifted(uint32_t shift, struct fw_env *env, uint32_t *exception, uint64_t *spent)
+{
+    volatile uint8_t *pad = __builtin_alloca((shift + 7) & ~7u);
+    pad[0] = 0;
+    uint64_t start = cycles();
+    uint64_t r0 = fw_call_guarded((fw_entry_fn)((uint32_t)code_area | 1), env, exception);
+    *spent = cycles() - start;
+    return r0;
+}
+
 static void run_job(uint32_t length)
 {
     struct cursor c = {rx, rx + length, 0};
@@ -275,8 +286,9 @@ static void run_job(uint32_t length)
     env.r1 = take_u32(&c);
     env.r2 = take_u32(&c);
     env.budget = take_u32(&c);
+    uint32_t stack_shift = take_u32(&c);
     env.region_count = take_u32(&c);
-    if (env.region_count > MAX_REGIONS || code_length > sizeof code_area)
+    if (env.region_count > MAX_REGIONS || code_length > sizeof code_area || stack_shift > 64 * 1024)
         c.bad = 1;
     for (uint32_t i = 0; i < env.region_count && !c.bad; i++) {
         regions[i].base = take_u32(&c);
@@ -316,9 +328,8 @@ static void run_job(uint32_t length)
 
     current = &env;
     uint32_t exception;
-    uint64_t start = cycles();
-    uint64_t r0 = fw_call_guarded((fw_entry_fn)((uint32_t)code_area | 1), &env, &exception);
-    uint64_t spent = cycles() - start;
+    uint64_t spent;
+    uint64_t r0 = call_shifted(stack_shift, &env, &exception, &spent);
     current = 0;
 
     struct writer w = {tx};

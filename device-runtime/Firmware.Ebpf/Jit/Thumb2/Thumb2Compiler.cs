@@ -144,10 +144,16 @@ public sealed partial class Thumb2Compiler
         _a.DataImmediate(DataOp.Sub, false, Sp, Sp, (uint)FrameBytes, Scratch);
         _a.Mov(Registers, Sp);
         _a.Emit(LoadStoreImmediate12(true, AccessWidth.Word, false, Budget, Env, EnvBudget));
-        _a.MovImmediate(0, 0);
-        _a.MovImmediate(1, 0);
-        for (int register = 0; register < Isa.Register.FramePointer; register++)
-            _a.Emit(LoadStoreDual(false, 0, 1, Registers, Slot(register)));
+        // Zero the register file and the eBPF stack, 16 bytes a step: registers read 0 until written, as in
+        // the interpreter, and the program cannot read what earlier code left on the native stack.
+        var zero = _a.CreateLabel();
+        for (int r = DstLo; r <= SrcHi; r++) _a.MovImmediate(r, 0);
+        _a.Mov(Scratch, Registers);
+        _a.DataImmediate(DataOp.Add, false, 2, Registers, (uint)FrameBytes, 3);
+        _a.Bind(zero);
+        _a.Emit(LoadStoreMultiple(false, false, true, Scratch, 0b1111_0000));
+        Compare(Scratch, 2);
+        _a.BCond(Condition.Ne, zero);
         foreach (var (register, field) in (ReadOnlySpan<(int, int)>)[(1, EnvR1), (2, EnvR2)])
         {
             _a.Emit(LoadStoreImmediate12(true, AccessWidth.Word, false, 2, Env, (uint)field));
@@ -157,7 +163,7 @@ public sealed partial class Thumb2Compiler
         _a.MovImmediate(3, (uint)StackBytesOfFrames);
         _a.Emit(LoadStoreDual(false, 2, 3, Env, EnvStackBase));
         _a.Emit(DataShiftedRegister(DataOp.Add, false, 2, 0, 3));
-        _a.Emit(LoadStoreDual(false, 0, 1, Registers, Slot(Isa.Register.FramePointer)));
+        _a.Emit(LoadStoreDual(false, 0, DstLo, Registers, Slot(Isa.Register.FramePointer)));
         _a.Bl(body);
 
         // Fault exits: r0 = guest address, r1 = instruction, r2 = fault code; a helper already set its own.
