@@ -69,11 +69,12 @@ public static class BoardRun
     /// <summary>
     /// Compiles <paramref name="program"/>, lays out the buffer and map values in the runner's arena, resolves
     /// the relocations against what the runner announced, and runs it. <paramref name="shift"/> moves the
-    /// data and the stack by that many bytes (to tell address-dependent outcomes). A fault exception on the
+    /// data and the stack by that many bytes (to tell address-dependent outcomes); <paramref name="repeat"/>
+    /// runs it that many times from the same start, for timing. A fault exception on the
     /// board (the code crashed instead of faulting cleanly) fails the test.
     /// </summary>
     public static (Outcome Outcome, JobResult Result, Thumb2Image Image) OnBoard(EbpfProgram program, HelperTable helpers, byte[] input, long budget,
-        IAccessProofs? proofs = null, uint shift = 0)
+        IAccessProofs? proofs = null, uint shift = 0, uint repeat = 1)
     {
         var board = RunnerBoard.Instance;
         var hello = board.Hello;
@@ -134,7 +135,7 @@ public static class BoardRun
             BitConverter.TryWriteBytes(code.AsSpan(relocation.Offset), word);
         }
 
-        var job = new Job(code, buffer, (uint)input.Length, (uint)Math.Min(budget, uint.MaxValue), shift, regions, maps, blocks);
+        var job = new Job(code, buffer, (uint)input.Length, (uint)Math.Min(budget, uint.MaxValue), shift, repeat, regions, maps, blocks);
         var result = board.Run(job);
         Assert.True(result.Exception == 0, $"the code took fault exception {result.Exception} on the board");
         int mapStart = input.Length > 0 ? 1 : 0;

@@ -6,7 +6,7 @@ namespace Firmware.Thumb2.Tests.Emulation;
 public sealed record Block(uint Address, byte[] Bytes);
 
 /// <summary>One run: relocated code, the env's inputs, the regions and maps, and the memory to set up.</summary>
-public sealed record Job(byte[] Code, uint R1, uint R2, uint Budget, uint StackShift, IReadOnlyList<(uint Base, uint Size, uint Rights)> Regions,
+public sealed record Job(byte[] Code, uint R1, uint R2, uint Budget, uint StackShift, uint Repeat, IReadOnlyList<(uint Base, uint Size, uint Rights)> Regions,
     IReadOnlyList<(uint Values, uint ValueSize, uint MaxEntries)> Maps, IReadOnlyList<Block> Blocks);
 
 /// <summary>What the runner reports for a job; <see cref="Blocks"/> are the job's blocks after the run.</summary>
@@ -95,6 +95,7 @@ public static class RunnerProtocol
         w.U32(job.R2);
         w.U32(job.Budget);
         w.U32(job.StackShift);
+        w.U32(job.Repeat);
         w.U32((uint)job.Regions.Count);
         foreach (var (start, size, rights) in job.Regions) { w.U32(start); w.U32(size); w.U32(rights); }
         w.U32((uint)job.Maps.Count);
