@@ -105,7 +105,7 @@ public static class AgentCommand
         var transports = new List<Task>();
         if (parse.GetValue(Serial) is { } port)
             transports.Add(new SerialTransport(agent, port, parse.GetValue(Baud), log).RunAsync(stop.Token));
-        MqttTransport? mqtt = broker is null ? null : new MqttTransport(agent, broker, options.TrustedKeys, options.StateDirectory, log, parse.GetValue(Group));
+        MqttTransport? mqtt = broker is null ? null : new MqttTransport(agent, broker, log, parse.GetValue(Group));
         if (mqtt is not null) transports.Add(mqtt.RunAsync(stop.Token));
         output.Ready(agent);
         new ControlChannel(agent, Console.In, output).Run(stop.Token);

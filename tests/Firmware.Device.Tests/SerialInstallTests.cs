@@ -1,9 +1,10 @@
+using Firmware.Protocol.Fleet;
 using Firmware.Protocol.Packages;
 using Firmware.Protocol.Serial;
 
 namespace Firmware.Device.Tests;
 
-/// <summary>fwagent --serial: a package uploaded over a real pty pair (socat) is installed once, and the device's answer comes back.</summary>
+/// <summary>fwagent --serial: what is uploaded over a real pty pair (socat), packages and signed commands, is acted on once, and the device's answer comes back.</summary>
 public sealed class SerialInstallTests(PatchKit kit) : IClassFixture<PatchKit>
 {
     [Fact]
@@ -22,9 +23,12 @@ public sealed class SerialInstallTests(PatchKit kit) : IClassFixture<PatchKit>
             var applied = await Upload(package, pair.A);
             Assert.True(applied.Applied, applied.Reason);
             Assert.Equal("bench-1", applied.Device.DeviceId);
-            var again = await Upload(package, pair.A); // a second upload of the same package: refused by anti-rollback
-            Assert.False(again.Applied);
-            Assert.Contains("sequence 1", again.Reason);
+            var again = await Upload(package, pair.A); // the same package again: acted on once, answered again
+            Assert.True(again.Applied, again.Reason);
+            Assert.StartsWith("already handled: ", again.Reason);
+            var older = await Upload(kit.Pack(kit.Source("offset399", PatchKit.Offset399), "calibrate", PatchKind.Replace, 1), pair.A);
+            Assert.False(older.Applied); // another package with the same sequence: refused by anti-rollback
+            Assert.Contains("sequence 1", older.Reason);
 
             var patches = agent.Send("status")!.Value.GetProperty("status").GetProperty("patches").EnumerateArray().ToList();
             var stored = Assert.Single(patches);
@@ -36,6 +40,51 @@ public sealed class SerialInstallTests(PatchKit kit) : IClassFixture<PatchKit>
             Directory.Delete(root, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_container_is_deployed_stopped_and_removed_over_serial_by_signed_commands_each_acted_on_once()
+    {
+        using var pair = SocatPair.Start();
+        string root = Directory.CreateTempSubdirectory("fwagent-serial-").FullName;
+        try
+        {
+            string keyFile = Path.Combine(root, "key.pub");
+            File.WriteAllText(keyFile, kit.Key.PublicKeyPem);
+            using var agent = new AgentProcess(["--board", "linux-x64", "--id", "serial-c", "--state", Path.Combine(root, "state"), "--trust", keyFile,
+                "--workers", "0", "--serial", pair.B, "--boards-dir", kit.Catalog.Directory]);
+
+            var deployed = await Upload(kit.PackContainer(kit.Example("packet_rate_limit"), "limiter", 1), pair.A);
+            Assert.True(deployed.Applied, deployed.Reason);
+            Assert.StartsWith("container limiter (sequence 1) deployed and running", deployed.Reason);
+
+            byte[] stop = FleetCommand.ForContainer("serial-c", CommandAction.ContainerStop, "limiter").Sign(kit.Key);
+            var stopped = await Upload(stop, pair.A);
+            Assert.True(stopped.Applied, stopped.Reason);
+            Assert.Equal("container limiter stopped", stopped.Reason);
+            Assert.StartsWith("already handled: ", (await Upload(stop, pair.A)).Reason); // a replay is not acted on again
+            Assert.Equal("stopped", Containers(agent).Single().GetProperty("state").GetString());
+
+            var elsewhere = await Upload(FleetCommand.ForContainer("other-device", CommandAction.ContainerRemove, "limiter").Sign(kit.Key), pair.A);
+            Assert.False(elsewhere.Applied);
+            Assert.Contains("is for device 'other-device'", elsewhere.Reason);
+            using var stranger = SigningKey.Generate();
+            var forged = await Upload(FleetCommand.ForContainer("serial-c", CommandAction.ContainerRemove, "limiter").Sign(stranger), pair.A);
+            Assert.False(forged.Applied);
+            Assert.Single(Containers(agent));
+
+            var removed = await Upload(FleetCommand.ForContainer("serial-c", CommandAction.ContainerRemove, "limiter").Sign(kit.Key), pair.A);
+            Assert.True(removed.Applied, removed.Reason);
+            Assert.Empty(Containers(agent));
+            Assert.Equal(0, agent.Quit());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static List<System.Text.Json.JsonElement> Containers(AgentProcess agent) =>
+        [.. agent.Send("status")!.Value.GetProperty("status").GetProperty("containers").EnumerateArray()];
 
     private static async Task<UploadResult> Upload(byte[] package, string port)
     {

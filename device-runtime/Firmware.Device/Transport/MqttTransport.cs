@@ -19,8 +19,6 @@ public sealed class MqttTransport : IAsyncDisposable
 
     private readonly DeviceAgent _agent;
     private readonly BrokerAddress _broker;
-    private readonly IReadOnlyList<TrustedKey> _trusted;
-    private readonly CommandLog _log;
     private readonly Action<string> _trace;
     private readonly IMqttClient _client;
     private readonly CommandChunks.Assembler _assembler = new();
@@ -31,14 +29,12 @@ public sealed class MqttTransport : IAsyncDisposable
 
     private readonly string? _group;
 
-    public MqttTransport(DeviceAgent agent, BrokerAddress broker, IReadOnlyList<TrustedKey> trusted, string stateDirectory, Action<string> trace, string? group = null)
+    public MqttTransport(DeviceAgent agent, BrokerAddress broker, Action<string> trace, string? group = null)
     {
         _group = group;
         _agent = agent;
         _broker = broker;
-        _trusted = trusted;
         _trace = trace;
-        _log = new CommandLog(stateDirectory);
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessage;
         _client.DisconnectedAsync += _ => { _disconnected.TrySetResult(); return Task.CompletedTask; };
@@ -170,39 +166,15 @@ public sealed class MqttTransport : IAsyncDisposable
         await _gate.WaitAsync();
         try
         {
-            var check = FleetCommand.Verify(whole, _trusted, _agent.Id);
-            if (check.Command is not { } command)
-            {
-                await PublishResultAsync(new JobResult("", _agent.Id, false, $"refused an unverifiable command: {check.Reason}"), null);
-                return;
-            }
-            if (_log.Find(command.IdHex) is { } earlier)
-            {
-                // Redelivered or replayed: report again what happened the first time, do nothing else.
-                await PublishResultAsync(earlier with { Message = $"already handled: {earlier.Message}" }, command.Id);
-                return;
-            }
-            var outcome = Execute(command);
-            var result = new JobResult(command.IdHex, _agent.Id, outcome.Ok, outcome.Message);
-            _log.Record(result);
-            await PublishResultAsync(result, command.Id);
-            await PublishStatusAsync(CancellationToken.None);
+            var (result, id) = _agent.Accept(whole);
+            await PublishResultAsync(result, id);
+            if (id is not null) await PublishStatusAsync(CancellationToken.None);
         }
         finally
         {
             _gate.Release();
         }
     }
-
-    private CommandResult Execute(FleetCommand command) => command.Action switch
-    {
-        CommandAction.Install => _agent.Install(command.Package!),
-        CommandAction.Remove => _agent.Remove(command.Target),
-        CommandAction.Rollback => _agent.Rollback(command.Target),
-        CommandAction.ContainerStart => _agent.StartContainer(command.Target),
-        CommandAction.ContainerStop => _agent.StopContainer(command.Target),
-        _ => _agent.RemoveContainer(command.Target),
-    };
 
     private Task PublishResultAsync(JobResult result, byte[]? correlation)
     {

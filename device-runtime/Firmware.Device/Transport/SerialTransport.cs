@@ -4,9 +4,10 @@ using Firmware.Protocol.Serial;
 namespace Firmware.Device.Transport;
 
 /// <summary>
-/// A device's serial port (fwagent --serial): packages uploaded with `fwctl push --serial` are installed
-/// through the agent, once per upload, and the result goes back to the host. A link that fails (the
-/// cable pulled, the host gone) is reopened; the upload in progress resumes from its last acked offset.
+/// A device's serial port (fwagent --serial): what `fwctl push --serial` uploads (a signed package, or a
+/// signed command such as `fwctl container stop --serial`) is handed to the agent as any transport's
+/// command is (verified, acted on at most once), and the result goes back to the host. A link that fails
+/// (the cable pulled, the host gone) is reopened; the upload in progress resumes from its last acked offset.
 /// </summary>
 public sealed class SerialTransport(DeviceAgent agent, string port, int baud, Action<string> log)
 {
@@ -34,10 +35,10 @@ public sealed class SerialTransport(DeviceAgent agent, string port, int baud, Ac
         }
     }
 
-    private ApplyResult Apply(byte[] package)
+    private ApplyResult Apply(byte[] upload)
     {
-        var result = agent.Install(package);
-        log($"serial install: {result.Message}");
+        var (result, _) = agent.Accept(upload);
+        log($"serial: {result.Message}");
         return new ApplyResult(result.Ok, result.Message);
     }
 }

@@ -28,7 +28,7 @@ public sealed class SimulatedFleet : IAsyncDisposable
         {
             string id = DeviceId(template.Id, i), state = Path.Combine(template.StateDirectory, id);
             var agent = DeviceAgent.Start(template with { Id = id, StateDirectory = state, FirmwareCache = cache });
-            devices.Add(new SimulatedDevice(agent, new MqttTransport(agent, broker, template.TrustedKeys, state, trace, group)));
+            devices.Add(new SimulatedDevice(agent, new MqttTransport(agent, broker, trace, group)));
         }
         var fleet = new SimulatedFleet(devices);
         foreach (var device in devices) fleet._running.Add(device.Transport.RunAsync(fleet._stop.Token));

@@ -30,17 +30,26 @@ public static class ContainerCommand
         var container = new Argument<string>("NAME") { Description = "The container's name (fwctl pack --name)" };
         var fleet = new FleetPush.Options();
         var timeout = new Option<double>("--timeout") { HelpName = "S", Description = "Seconds to wait for the devices' answers", DefaultValueFactory = _ => 30 };
-        var command = new Command(name, description) { container, fleet.Broker, fleet.Device, fleet.Group, fleet.All, fleet.Key, timeout };
-        fleet.Broker.Required = true;
+        var serial = new Option<string?>("--serial") { HelpName = "PORT", Description = "Send the signed command to one device (--device ID) over its serial port instead" };
+        var baud = new Option<int>("--baud") { HelpName = "B", Description = "Line speed", DefaultValueFactory = _ => 115200 };
+        var command = new Command(name, description) { container, fleet.Broker, fleet.Device, fleet.Group, fleet.All, fleet.Key, timeout, serial, baud };
         fleet.Key.Required = true;
         command.SetAction(parse =>
         {
-            var broker = FleetPush.ParseBroker(parse.GetValue(fleet.Broker)!);
-            var (devices, group) = FleetPush.Selection(parse, fleet, $"container {name}");
             double seconds = parse.GetValue(timeout);
             if (seconds <= 0) throw new UsageException($"--timeout {seconds}: must be positive");
             using var key = KeyFiles.LoadPrivate(parse.GetValue(fleet.Key)!);
-            return Run(broker, devices, group, action, parse.GetValue(container)!, key, TimeSpan.FromSeconds(seconds)).GetAwaiter().GetResult();
+            string target = parse.GetValue(container)!;
+            if (parse.GetValue(serial) is { } port)
+            {
+                if (parse.GetValue(fleet.Broker) is not null) throw new UsageException($"container {name} takes --serial or --broker, not both");
+                // Commands are bound to one device id, which the signature covers: over a serial link, say which device is on it.
+                if (parse.GetValue(fleet.Device) is not [string device]) throw new UsageException($"container {name} --serial needs the device's id: --device ID");
+                return PushCommand.Push(FleetCommand.ForContainer(device, action, target).Sign(key), port, parse.GetValue(baud), TimeSpan.FromSeconds(seconds));
+            }
+            string url = parse.GetValue(fleet.Broker) ?? throw new UsageException($"container {name} needs --broker URL or --serial PORT");
+            var (devices, group) = FleetPush.Selection(parse, fleet, $"container {name}");
+            return Run(FleetPush.ParseBroker(url), devices, group, action, target, key, TimeSpan.FromSeconds(seconds)).GetAwaiter().GetResult();
         });
         return command;
     }

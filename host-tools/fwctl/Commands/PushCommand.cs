@@ -56,7 +56,8 @@ public static class PushCommand
         return command;
     }
 
-    private static int Push(byte[] package, string port, int baud, TimeSpan timeout)
+    /// <summary>Uploads <paramref name="package"/> (a package or a signed command) to the device on <paramref name="port"/> and prints its answer.</summary>
+    public static int Push(byte[] package, string port, int baud, TimeSpan timeout)
     {
         var progress = new PushProgress(Console.Error, !Console.IsErrorRedirected);
         using var limit = new CancellationTokenSource(timeout);

@@ -1,7 +1,6 @@
-using Firmware.Device.Store;
 using Firmware.Protocol.Fleet;
 
-namespace Firmware.Device.Transport;
+namespace Firmware.Device.Store;
 
 /// <summary>
 /// The commands a device has acted on, by id, with the result it reported: a command delivered twice
