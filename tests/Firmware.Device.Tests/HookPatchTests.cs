@@ -1,5 +1,6 @@
 using Firmware.Device.Agent;
 using Firmware.Device.Hosting;
+using Firmware.Device.Patches;
 using Firmware.Protocol.Packages;
 
 namespace Firmware.Device.Tests;
@@ -42,6 +43,19 @@ public sealed class HookPatchTests(PatchKit kit) : IClassFixture<PatchKit>
         {
             gateway.Stop();
         }
+    }
+
+    [Fact]
+    public void The_device_runs_the_reads_its_verifier_proved_without_a_run_time_check()
+    {
+        var agent = DeviceAgent.Start(kit.Device("proofs"));
+        Assert.True(agent.Install(kit.Pack(kit.Example("parse_packet_length_check"), "parse_packet", PatchKind.Filter, 1)).Ok);
+        var patch = Assert.IsType<Patch>(agent.SlotFor("parse_packet").Handler);
+        var loads = patch.Program.Instructions.Select((insn, pc) => (insn, pc)).Where(x => x.insn.Class == Firmware.Ebpf.Isa.InstructionClass.Ldx).Select(x => x.pc).ToList();
+        Assert.NotEmpty(loads);
+        Assert.All(loads, pc => Assert.True(patch.Proofs!.IsProvenSafe(pc), $"insn {pc} was proven by the device's verifier"));
+        Assert.Equal(-1, agent.Gateway.ParsePacket(Malicious, Malicious.Length));
+        Assert.Equal(3, agent.Gateway.ParsePacket(Valid, Valid.Length));
     }
 
     [Fact]

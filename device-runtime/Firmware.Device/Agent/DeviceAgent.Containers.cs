@@ -1,5 +1,6 @@
 using Firmware.Device.Containers;
 using Firmware.Device.Store;
+using Firmware.Ebpf.Jit;
 using Firmware.Ebpf.Maps;
 using Firmware.Ebpf.Programs;
 using Firmware.Protocol.Containers;
@@ -174,18 +175,20 @@ public sealed partial class DeviceAgent
         {
             return (null, $"malformed program: {e.Message}");
         }
+        var proofs = new List<IAccessProofs>();
         foreach (var program in programs)
         {
             var trigger = ContainerTrigger.Parse(program.Name, out string error);
             var context = trigger is null ? null : TriggerContexts.For(trigger, Board);
             if (context is null) return (null, trigger is null ? error : $"container program {program.Name}: board '{Board.Name}' has no hook '{trigger.Hook}'");
-            if (Rejection(program, context) is { } rejection) return (null, rejection);
+            if (Rejection(program, context, out var proven) is { } rejection) return (null, rejection);
+            proofs.Add(proven);
         }
         string? difference = old is null ? null : MapDifference(old.Spec.Name, [.. old.Maps.Select(m => m.Definition)], manifest.Maps);
         var inherited = old is not null && difference is null ? old.GiveMaps() : null;
         try
         {
-            var container = new Container(spec, manifest.Sequence, programs, Board, EngineFor(Board), _containers.Telemetry, inherited, OnContainerFaulted);
+            var container = new Container(spec, manifest.Sequence, programs, Board, EngineFor(Board), _containers.Telemetry, inherited, OnContainerFaulted, proofs);
             container.Prepare();
             return (container, inherited is not null ? "state kept (same map definitions)" : $"state reset ({difference})");
         }

@@ -3,6 +3,7 @@ using Firmware.Device.Hooks;
 using Firmware.Device.Patches;
 using Firmware.Device.Store;
 using Firmware.Ebpf.Engine;
+using Firmware.Ebpf.Jit;
 using Firmware.Ebpf.Memory;
 using Firmware.Ebpf.Programs;
 using Firmware.Protocol.Boards;
@@ -218,10 +219,10 @@ public sealed partial class DeviceAgent
         {
             return (null, $"malformed program: {e.Message}");
         }
-        if (Rejection(program, hook) is { } rejection) return (null, rejection);
+        if (Rejection(program, hook, out var proofs) is { } rejection) return (null, rejection);
         var identity = new PatchIdentity(hook.Name, manifest.Sequence, manifest.ProgramName);
         var limits = new ExecutionLimits(Board.Limits.InstructionBudget);
-        var patch = new Patch(identity, program, hook, manifest.Kind, EngineFor(Board), limits, Board.Limits.FaultThreshold, OnUnhealthy);
+        var patch = new Patch(identity, program, hook, manifest.Kind, EngineFor(Board), limits, Board.Limits.FaultThreshold, OnUnhealthy, proofs);
         try
         {
             patch.Prepare();
@@ -233,10 +234,14 @@ public sealed partial class DeviceAgent
         return (patch, "");
     }
 
-    /// <summary>The device's own verification of a program for the context it will run with; null when accepted.</summary>
-    private string? Rejection(EbpfProgram program, HookDefinition context)
+    /// <summary>
+    /// The device's own verification of a program for the context it will run with; null when accepted,
+    /// and then <paramref name="proofs"/> are the accesses the engines may leave unchecked.
+    /// </summary>
+    private string? Rejection(EbpfProgram program, HookDefinition context, out IAccessProofs proofs)
     {
         var verdict = Verifier.Verifier.Verify(program, HookVerification.Options(Board, context));
+        proofs = verdict.Proofs;
         return verdict.Accepted ? null
             : $"the device's verifier rejected {program.Name}: {string.Join("; ", verdict.Errors.Select(e => e.Format(program.Name)))}";
     }

@@ -1,6 +1,7 @@
 using Firmware.Device.Programs;
 using Firmware.Ebpf.Engine;
 using Firmware.Ebpf.Helpers;
+using Firmware.Ebpf.Jit;
 using Firmware.Ebpf.Maps;
 using Firmware.Ebpf.Memory;
 using Firmware.Ebpf.Programs;
@@ -34,8 +35,9 @@ public sealed class Container
     private int _ownsMaps = 1;
 
     /// <param name="inherited">The maps of the version this one updates, when their definitions are the same: the state carries over.</param>
+    /// <param name="proofs">Per program, what the device's verifier proved (null: every access checked at run time).</param>
     public Container(ContainerSpec spec, ulong sequence, IReadOnlyList<EbpfProgram> programs, BoardDefinition board, string engine,
-        Telemetry telemetry, MapSet? inherited = null, Action<Container>? faulted = null)
+        Telemetry telemetry, MapSet? inherited = null, Action<Container>? faulted = null, IReadOnlyList<IAccessProofs>? proofs = null)
     {
         Spec = spec;
         Sequence = sequence;
@@ -46,11 +48,11 @@ public sealed class Container
         var helpers = StandardHelpers.CreateTable().Add(_publish);
         var limits = new ExecutionLimits(spec.Limits.Budget);
         Rate = new RateLimiter(spec.Limits.RunsPerSecond);
-        Programs = [.. programs.Select(program =>
+        Programs = [.. programs.Select((program, index) =>
         {
             var trigger = ContainerTrigger.Parse(program.Name, out string error) ?? throw new ProgramFormatException(error);
             var context = TriggerContexts.For(trigger, board) ?? throw new ProgramFormatException($"board '{board.Name}' has no hook '{trigger.Hook}'");
-            return new TriggeredProgram(this, new HostedProgram(program, context, engine, limits, Maps, helpers), trigger);
+            return new TriggeredProgram(this, new HostedProgram(program, context, engine, limits, Maps, helpers, proofs?[index]), trigger);
         })];
     }
 

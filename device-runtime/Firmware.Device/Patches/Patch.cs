@@ -2,6 +2,7 @@ using Firmware.Device.Hooks;
 using Firmware.Device.Programs;
 using Firmware.Ebpf.Engine;
 using Firmware.Ebpf.Helpers;
+using Firmware.Ebpf.Jit;
 using Firmware.Ebpf.Maps;
 using Firmware.Ebpf.Memory;
 using Firmware.Ebpf.Programs;
@@ -24,13 +25,13 @@ public sealed class Patch : IHookHandler
     private int _reported;
 
     public Patch(PatchIdentity identity, EbpfProgram program, HookDefinition hook, PatchKind kind, string engine,
-        ExecutionLimits limits, int faultThreshold, Action<Patch, Fault>? unhealthy = null)
+        ExecutionLimits limits, int faultThreshold, Action<Patch, Fault>? unhealthy = null, IAccessProofs? proofs = null)
     {
         Identity = identity;
         Kind = kind;
         FaultThreshold = faultThreshold;
         _unhealthy = unhealthy;
-        _program = new HostedProgram(program, hook, engine, limits, new MapSet(program.Maps), StandardHelpers.CreateTable());
+        _program = new HostedProgram(program, hook, engine, limits, new MapSet(program.Maps), StandardHelpers.CreateTable(), proofs);
     }
 
     public PatchIdentity Identity { get; }
@@ -41,6 +42,8 @@ public sealed class Patch : IHookHandler
     public ExecutionLimits Limits => _program.Limits;
     public int FaultThreshold { get; }
     public MapSet Maps => _program.Maps;
+    /// <summary>What the device's verifier proved: these accesses run unchecked.</summary>
+    public IAccessProofs? Proofs => _program.Proofs;
 
     /// <summary>The last fault, for status reports.</summary>
     public Fault LastFault { get; private set; }

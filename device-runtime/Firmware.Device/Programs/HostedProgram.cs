@@ -1,5 +1,6 @@
 using Firmware.Ebpf.Engine;
 using Firmware.Ebpf.Helpers;
+using Firmware.Ebpf.Jit;
 using Firmware.Ebpf.Maps;
 using Firmware.Ebpf.Memory;
 using Firmware.Protocol.Boards;
@@ -16,8 +17,11 @@ public sealed class HostedProgram
 {
     private readonly ThreadLocal<ProgramRunner> _runners;
 
-    public HostedProgram(Ebpf.Programs.EbpfProgram program, HookDefinition context, string engine, ExecutionLimits limits, MapSet maps, HelperTable helpers)
+    /// <param name="proofs">What the device's verifier proved for this context: the engines leave those accesses unchecked.</param>
+    public HostedProgram(Ebpf.Programs.EbpfProgram program, HookDefinition context, string engine, ExecutionLimits limits, MapSet maps, HelperTable helpers,
+        IAccessProofs? proofs = null)
     {
+        Proofs = proofs;
         Program = program;
         Context = context;
         Engine = engine;
@@ -34,6 +38,7 @@ public sealed class HostedProgram
     public ExecutionLimits Limits { get; }
     public MapSet Maps { get; }
     public HelperTable Helpers { get; }
+    public IAccessProofs? Proofs { get; }
 
     /// <summary>
     /// Compiles the program for the calling thread. Called before a program is attached, so the first

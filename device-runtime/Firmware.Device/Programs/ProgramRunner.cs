@@ -30,7 +30,7 @@ internal sealed unsafe class ProgramRunner : IDisposable
         var layout = _hook.Context;
         _fields = [.. layout.Fields.Select(f => (f.Offset, f.Size))];
         _instance = new ProgramInstance(program.Program, program.Helpers, program.Maps, program.Limits);
-        _engine = Engines.Create(program.Engine, _instance);
+        _engine = Engines.Create(program.Engine, _instance, program.Proofs);
         _context = (byte*)NativeMemory.AllocZeroed((nuint)Math.Max(layout.Size, 8));
         var readable = layout.Fields.Where(f => f.Access != Access.None).ToList();
         _buffers = [.. _hook.Buffers.Select(b => (IndexOf(b.Pointer), IndexOf(b.Length), b.Access))];
