@@ -11,7 +11,7 @@ namespace Firmware.Ebpf.Jit;
 /// cache slots, which accesses need a run-time check, what a back edge costs, and whether the code stays
 /// <see cref="JitProgram.Brief"/>. An architecture (X64/, Arm64/) supplies the emitters and the encoding.
 /// </summary>
-internal abstract class JitCompiler
+internal abstract class JitCompiler : IInstructionEmitter
 {
     private readonly IAccessProofs _proofs;
     private readonly bool[] _labelled;
@@ -57,37 +57,16 @@ internal abstract class JitCompiler
     }
 
     /// <summary>Emits instruction <paramref name="pc"/> (both slots of a lddw) through the architecture's emitters.</summary>
-    protected void EmitInstruction(int pc)
-    {
-        var insn = Instructions[pc];
-        switch (insn.Class)
-        {
-            case InstructionClass.Alu or InstructionClass.Alu64:
-                EmitAlu(insn);
-                break;
-            case InstructionClass.Ld:
-                EmitLoadImmediate64(insn.Dst, Instance.ResolveLddw(insn, Instructions[pc + 1]));
-                break;
-            case InstructionClass.Ldx:
-                EmitLoad(pc, insn);
-                break;
-            case InstructionClass.Stx when insn.AccessMode == AccessMode.Atomic:
-                EmitAtomic(pc, insn);
-                break;
-            case InstructionClass.St or InstructionClass.Stx:
-                EmitStore(pc, insn);
-                break;
-            case InstructionClass.Jmp when insn.JmpOp == JmpOp.Call:
-                EmitCall(pc, insn);
-                break;
-            case InstructionClass.Jmp when insn.JmpOp == JmpOp.Exit:
-                EmitExit();
-                break;
-            default:
-                EmitJump(pc, insn, ProgramAnalysis.JumpTarget(insn, pc)!.Value);
-                break;
-        }
-    }
+    protected void EmitInstruction(int pc) => InstructionDispatch.Emit(this, Instructions, pc);
+
+    void IInstructionEmitter.EmitAlu(Instruction insn) => EmitAlu(insn);
+    void IInstructionEmitter.EmitLddw(int pc, Instruction first, Instruction second) => EmitLoadImmediate64(first.Dst, Instance.ResolveLddw(first, second));
+    void IInstructionEmitter.EmitLoad(int pc, Instruction insn) => EmitLoad(pc, insn);
+    void IInstructionEmitter.EmitStore(int pc, Instruction insn) => EmitStore(pc, insn);
+    void IInstructionEmitter.EmitAtomic(int pc, Instruction insn) => EmitAtomic(pc, insn);
+    void IInstructionEmitter.EmitCall(int pc, Instruction insn) => EmitCall(pc, insn);
+    void IInstructionEmitter.EmitExit() => EmitExit();
+    void IInstructionEmitter.EmitJump(int pc, Instruction insn, int target) => EmitJump(pc, insn, target);
 
     /// <summary>Helper calls, callx, inlined array-map lookups and local calls.</summary>
     private void EmitCall(int pc, Instruction insn)

@@ -27,7 +27,7 @@ public sealed partial class Thumb2Compiler
         [AluOp.Mod] = Thumb2Runtime.UnsignedModulo64,
     };
 
-    private void EmitAlu(Instruction insn)
+    void IInstructionEmitter.EmitAlu(Instruction insn)
     {
         bool wide = insn.Class == InstructionClass.Alu64, k = insn.Source == OperandSource.K;
         ulong imm = (ulong)(long)insn.Imm;

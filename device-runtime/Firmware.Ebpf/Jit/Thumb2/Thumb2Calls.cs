@@ -14,7 +14,7 @@ public sealed partial class Thumb2Compiler
     private readonly Dictionary<int, Label> _functionEntries = [];
     private Label? _findHelper;
 
-    private void EmitCall(int pc, Instruction insn)
+    void IInstructionEmitter.EmitCall(int pc, Instruction insn)
     {
         if (insn.Source == OperandSource.X)
         {

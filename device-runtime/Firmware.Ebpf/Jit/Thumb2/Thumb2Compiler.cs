@@ -19,7 +19,7 @@ namespace Firmware.Ebpf.Jit.Thumb2;
 /// pool:        the words the loader patches (relocations)
 /// </code>
 /// </summary>
-public sealed partial class Thumb2Compiler
+public sealed partial class Thumb2Compiler : IInstructionEmitter
 {
     private readonly Thumb2Assembler _a = new();
     private readonly Instruction[] _code;
@@ -81,7 +81,7 @@ public sealed partial class Thumb2Compiler
         for (int pc = 0; pc < _code.Length; pc++)
         {
             if (_labels[pc] is { } label) _a.Bind(label);
-            EmitInstruction(pc);
+            InstructionDispatch.Emit(this, _code, pc);
             if (_code[pc].IsLddw) pc++;
         }
         // A program that runs past its last instruction returns r0, as if it ended with exit.
@@ -95,39 +95,6 @@ public sealed partial class Thumb2Compiler
         int stack = 40 + FrameBytes + FunctionBytes + HelperArgumentBytes + CheckBytes
             + (_stackFrames - 1) * (FunctionBytes + CallSaveBytes);
         return new Thumb2Image(code, relocations, stack);
-    }
-
-    /// <summary>Emits instruction <paramref name="pc"/> (both slots of a lddw).</summary>
-    private void EmitInstruction(int pc)
-    {
-        var insn = _code[pc];
-        switch (insn.Class)
-        {
-            case InstructionClass.Alu or InstructionClass.Alu64:
-                EmitAlu(insn);
-                break;
-            case InstructionClass.Ld:
-                EmitLoadImmediate64(pc, insn, _code[pc + 1]);
-                break;
-            case InstructionClass.Ldx:
-                EmitLoad(pc, insn);
-                break;
-            case InstructionClass.Stx when insn.AccessMode == AccessMode.Atomic:
-                EmitAtomic(pc, insn);
-                break;
-            case InstructionClass.St or InstructionClass.Stx:
-                EmitStore(pc, insn);
-                break;
-            case InstructionClass.Jmp when insn.JmpOp == JmpOp.Call:
-                EmitCall(pc, insn);
-                break;
-            case InstructionClass.Jmp when insn.JmpOp == JmpOp.Exit:
-                EmitExit();
-                break;
-            default:
-                EmitJump(pc, insn, ProgramAnalysis.JumpTarget(insn, pc)!.Value);
-                break;
-        }
     }
 
     private Label LabelOf(int pc) => _labels[pc] ?? throw new InvalidOperationException($"insn {pc} is a branch target without a label");
@@ -181,6 +148,8 @@ public sealed partial class Thumb2Compiler
         _a.DataImmediate(DataOp.Add, false, Sp, Sp, (uint)FrameBytes, Scratch);
         _a.Emit(LoadStoreMultiple(true, false, true, Sp, (ushort)((EntrySaved & ~(1 << Lr)) | (1 << Pc))));
     }
+
+    void IInstructionEmitter.EmitExit() => EmitExit();
 
     /// <summary>exit: back to whoever called this function (the entry, or a local call).</summary>
     private void EmitExit() => _a.Emit(PushPopNarrow(true, 1 << 3, true));

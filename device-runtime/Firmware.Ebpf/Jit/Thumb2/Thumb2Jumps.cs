@@ -41,7 +41,7 @@ public sealed partial class Thumb2Compiler
         [JmpOp.Jsle] = Condition.Le,
     };
 
-    private void EmitJump(int pc, Instruction insn, int target)
+    void IInstructionEmitter.EmitJump(int pc, Instruction insn, int target)
     {
         if (insn.JmpOp == JmpOp.Ja)
         {

@@ -23,7 +23,7 @@ public sealed partial class Thumb2Compiler
         [AccessSize.DW] = (AccessWidth.Word, 8),
     };
 
-    private void EmitLoad(int pc, Instruction insn)
+    void IInstructionEmitter.EmitLoad(int pc, Instruction insn)
     {
         var (width, bytes) = Widths[insn.AccessSize];
         bool signed = insn.AccessMode == AccessMode.MemSx;
@@ -35,7 +35,7 @@ public sealed partial class Thumb2Compiler
         StorePair(insn.Dst, DstLo, DstHi);
     }
 
-    private void EmitStore(int pc, Instruction insn)
+    void IInstructionEmitter.EmitStore(int pc, Instruction insn)
     {
         var (width, bytes) = Widths[insn.AccessSize];
         EmitAddress(pc, insn.Dst, insn.Offset, bytes, WriteRight, Thumb2Fault.Write);
@@ -121,7 +121,7 @@ public sealed partial class Thumb2Compiler
     /// Atomics: region check (read and write), alignment check, then LDREX/STREX for 32 bits and a PRIMASK
     /// critical section for 64 bits (ARMv7-M has no 64-bit exclusives). Old values: r4 (r4:r5).
     /// </summary>
-    private void EmitAtomic(int pc, Instruction insn)
+    void IInstructionEmitter.EmitAtomic(int pc, Instruction insn)
     {
         bool wide = insn.AccessSize == AccessSize.DW;
         int bytes = wide ? 8 : 4;
@@ -199,7 +199,7 @@ public sealed partial class Thumb2Compiler
     }
 
     /// <summary>lddw: a constant, or a map's (or its value's) address the loader patches into the pool.</summary>
-    private void EmitLoadImmediate64(int pc, Instruction first, Instruction second)
+    void IInstructionEmitter.EmitLddw(int pc, Instruction first, Instruction second)
     {
         switch ((LddwKind)first.Src)
         {
