@@ -37,7 +37,7 @@ public sealed class BoardTests(CortexKit kit, ITestOutputHelper output)
         Assert.Equal(after["overruns"], later["overruns"]);
         Assert.True(later["malformed"] > after["malformed"], "malicious packets are refused as malformed");
         // The hook passes len in eBPF r3, as on every board; a filter that never sees it refuses everything.
-        Assert.True(later["accepted"] - after["accepted"] > 400, "valid packets are still processed (the patch needs eBPF r3 = len: docs/cortex-m.md)");
+        Assert.True(later["accepted"] - after["accepted"] > 400, "valid packets are still processed (the patch reads len in eBPF r3)");
         Assert.Equal(0, later["parse_packet.faults"]);
     }
 

@@ -15,12 +15,12 @@ int fw_hook_parse_packet(const uint8_t *pkt, uint32_t len, int32_t *result)
         {(uint32_t)&ctx.len, sizeof ctx.len, FW_READ},
         {(uint32_t)pkt, len, FW_READ},
     };
-    return stub_run(HOOK_PARSE_PACKET, regions, 2, (uint32_t)&ctx, (uint32_t)pkt, result);
+    return stub_run(HOOK_PARSE_PACKET, regions, 2, (uint32_t)&ctx, (uint32_t)pkt, len, result);
 }
 
 int fw_hook_calibrate(int32_t raw, int32_t *result)
 {
     int32_t ctx = raw;
     const struct fw_region regions[] = {{(uint32_t)&ctx, sizeof ctx, FW_READ}};
-    return stub_run(HOOK_CALIBRATE, regions, 1, (uint32_t)&ctx, (uint32_t)raw, result);
+    return stub_run(HOOK_CALIBRATE, regions, 1, (uint32_t)&ctx, (uint32_t)raw, 0, result);
 }

@@ -246,7 +246,7 @@ static void record_fault(struct hook *hook, struct bank *bank, uint32_t fault, u
         detach(hook, bank);
 }
 
-int stub_run(enum stub_hook id, const struct fw_region *granted, uint32_t granted_count, uint32_t r1, uint32_t r2, int32_t *result)
+int stub_run(enum stub_hook id, const struct fw_region *granted, uint32_t granted_count, uint32_t r1, uint32_t r2, uint32_t r3, int32_t *result)
 {
     struct hook *hook = &hooks[id];
     struct bank *bank = hook->active;
@@ -258,7 +258,7 @@ int stub_run(enum stub_hook id, const struct fw_region *granted, uint32_t grante
         regions[count++] = granted[i];
     for (uint32_t i = 0; i < bank->map_count; i++)
         regions[count++] = bank->map_regions[i];
-    struct fw_env env = {.r1 = r1, .r2 = r2, .regions = regions, .region_count = count, .budget = STUB_BUDGET};
+    struct fw_env env = {.r1 = r1, .r2 = r2, .r3 = r3, .regions = regions, .region_count = count, .budget = STUB_BUDGET};
     stub_current_env = &env;
     running = bank;
     uint32_t exception;

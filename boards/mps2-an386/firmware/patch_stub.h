@@ -26,9 +26,9 @@ void stub_init(void);
 /* serial_link's installer: checks a package that arrived whole and installs it, or says why not. */
 int stub_install(const uint8_t *package, uint32_t length, char reason[LINK_REASON_MAX]);
 
-/* Runs the patch on `hook` with eBPF r1 and r2 and the memory the hook grants (`regions`). Returns 1
+/* Runs the patch on `hook` with eBPF r1..r3 (r1 the context, r2 and r3 the hook's arguments) and the memory the hook grants (`regions`). Returns 1
  * when the patch decided the hooked function's result (*result), 0 when the original continues. */
-int stub_run(enum stub_hook hook, const struct fw_region *regions, uint32_t region_count, uint32_t r1, uint32_t r2, int32_t *result);
+int stub_run(enum stub_hook hook, const struct fw_region *regions, uint32_t region_count, uint32_t r1, uint32_t r2, uint32_t r3, int32_t *result);
 
 /* Whether [address, address + size) is guest memory the running patch may access with `rights`: one of
  * its regions, or its own stack frame. Helpers check every guest pointer with it. */

@@ -38,9 +38,12 @@ struct fw_env {
     uint32_t fault_addr;
     uint32_t stack_base;
     uint32_t stack_size;
+    uint32_t r3; /* eBPF r3..r5 at entry: a hook's second to fourth arguments */
+    uint32_t r4;
+    uint32_t r5;
 };
 
-_Static_assert(sizeof(struct fw_env) == 40, "struct fw_env is part of the ABI");
+_Static_assert(sizeof(struct fw_env) == 52, "struct fw_env is part of the ABI");
 
 enum fw_relocation_kind {
     FW_RELOC_HELPER = 1,

@@ -100,7 +100,7 @@ public sealed partial class Thumb2Compiler : IInstructionEmitter
     private Label LabelOf(int pc) => _labels[pc] ?? throw new InvalidOperationException($"insn {pc} is a branch target without a label");
 
     /// <summary>
-    /// Entry: <c>uint64_t fw_entry(struct fw_env *env)</c>. eBPF r1, r2 come from the env, r10 is the top of
+    /// Entry: <c>uint64_t fw_entry(struct fw_env *env)</c>. eBPF r1..r5 come from the env, r10 is the top of
     /// the eBPF stack, every other register reads 0, as in the interpreter.
     /// </summary>
     private void EmitEntry(Label body)
@@ -121,7 +121,7 @@ public sealed partial class Thumb2Compiler : IInstructionEmitter
         _a.Emit(LoadStoreMultiple(false, false, true, Scratch, 0b1111_0000));
         Compare(Scratch, 2);
         _a.BCond(Condition.Ne, zero);
-        foreach (var (register, field) in (ReadOnlySpan<(int, int)>)[(1, EnvR1), (2, EnvR2)])
+        foreach (var (register, field) in (ReadOnlySpan<(int, int)>)[(1, EnvR1), (2, EnvR2), (3, EnvR3), (4, EnvR4), (5, EnvR5)])
         {
             _a.Emit(LoadStoreImmediate12(true, AccessWidth.Word, false, 2, Env, (uint)field));
             _a.Emit(LoadStoreImmediate12(false, AccessWidth.Word, false, 2, Registers, (uint)Slot(register)));

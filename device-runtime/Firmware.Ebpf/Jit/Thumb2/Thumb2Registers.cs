@@ -47,5 +47,5 @@ internal static class Thumb2Registers
     public const int CheckBytes = 16;
 
     /// <summary>struct fw_env's fields (docs/thumb2-abi.md).</summary>
-    public const int EnvR1 = 0, EnvR2 = 4, EnvRegions = 8, EnvRegionCount = 12, EnvBudget = 16, EnvFault = 20, EnvFaultInsn = 24, EnvFaultAddr = 28, EnvStackBase = 32, EnvStackSize = 36;
+    public const int EnvR1 = 0, EnvR2 = 4, EnvRegions = 8, EnvRegionCount = 12, EnvBudget = 16, EnvFault = 20, EnvFaultInsn = 24, EnvFaultAddr = 28, EnvStackBase = 32, EnvStackSize = 36, EnvR3 = 40, EnvR4 = 44, EnvR5 = 48;
 }
