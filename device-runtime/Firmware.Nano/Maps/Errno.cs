@@ -6,6 +6,7 @@ public static class Errno
     public const long EPERM = -1;
     public const long ENOENT = -2;
     public const long E2BIG = -7;
+    public const long EAGAIN = -11;
     public const long EFAULT = -14;
     public const long EEXIST = -17;
     public const long EINVAL = -22;
