@@ -10,39 +10,58 @@ public sealed class SerialInstallTests(PatchKit kit) : IClassFixture<PatchKit>
     [Fact]
     public async Task A_package_pushed_over_serial_is_installed_once_and_a_refusal_comes_back_with_its_reason()
     {
-        using var pair = SocatPair.Start();
-        string root = Directory.CreateTempSubdirectory("fwagent-serial-").FullName;
-        try
+        await WithSerialAgent("bench-1", async (agent, port) =>
         {
-            string keyFile = Path.Combine(root, "key.pub");
-            File.WriteAllText(keyFile, kit.Key.PublicKeyPem);
-            using var agent = new AgentProcess(["--board", "linux-x64", "--id", "bench-1", "--state", Path.Combine(root, "state"), "--trust", keyFile,
-                "--workers", "0", "--serial", pair.B, "--boards-dir", kit.Catalog.Directory]);
             var package = kit.Pack(kit.Example("calibrate_fix"), "calibrate", PatchKind.Replace, 1);
 
-            var applied = await Upload(package, pair.A);
+            var applied = await Upload(package, port);
             Assert.True(applied.Applied, applied.Reason);
             Assert.Equal("bench-1", applied.Device.DeviceId);
-            var again = await Upload(package, pair.A); // the same package again: acted on once, answered again
+            var again = await Upload(package, port); // the same package again: acted on once, answered again
             Assert.True(again.Applied, again.Reason);
             Assert.StartsWith("already handled: ", again.Reason);
-            var older = await Upload(kit.Pack(kit.Source("offset399", PatchKit.Offset399), "calibrate", PatchKind.Replace, 1), pair.A);
+            var older = await Upload(kit.Pack(kit.Source("offset399", PatchKit.Offset399), "calibrate", PatchKind.Replace, 1), port);
             Assert.False(older.Applied); // another package with the same sequence: refused by anti-rollback
             Assert.Contains("sequence 1", older.Reason);
 
             var patches = agent.Send("status")!.Value.GetProperty("status").GetProperty("patches").EnumerateArray().ToList();
             var stored = Assert.Single(patches);
             Assert.Equal("active", stored.GetProperty("state").GetString());
-            Assert.Equal(0, agent.Quit());
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public async Task A_container_is_deployed_stopped_and_removed_over_serial_by_signed_commands_each_acted_on_once()
+    {
+        await WithSerialAgent("serial-c", async (agent, port) =>
+        {
+            var deployed = await Upload(kit.PackContainer(kit.Example("packet_rate_limit"), "limiter", 1), port);
+            Assert.True(deployed.Applied, deployed.Reason);
+            Assert.StartsWith("container limiter (sequence 1) deployed and running", deployed.Reason);
+
+            byte[] stop = FleetCommand.ForContainer("serial-c", CommandAction.ContainerStop, "limiter").Sign(kit.Key);
+            var stopped = await Upload(stop, port);
+            Assert.True(stopped.Applied, stopped.Reason);
+            Assert.Equal("container limiter stopped", stopped.Reason);
+            Assert.StartsWith("already handled: ", (await Upload(stop, port)).Reason); // a replay is not acted on again
+            Assert.Equal("stopped", Containers(agent).Single().GetProperty("state").GetString());
+
+            var elsewhere = await Upload(FleetCommand.ForContainer("other-device", CommandAction.ContainerRemove, "limiter").Sign(kit.Key), port);
+            Assert.False(elsewhere.Applied);
+            Assert.Contains("is for device 'other-device'", elsewhere.Reason);
+            using var stranger = SigningKey.Generate();
+            var forged = await Upload(FleetCommand.ForContainer("serial-c", CommandAction.ContainerRemove, "limiter").Sign(stranger), port);
+            Assert.False(forged.Applied);
+            Assert.Single(Containers(agent));
+
+            var removed = await Upload(FleetCommand.ForContainer("serial-c", CommandAction.ContainerRemove, "limiter").Sign(kit.Key), port);
+            Assert.True(removed.Applied, removed.Reason);
+            Assert.Empty(Containers(agent));
+        });
+    }
+
+    /// <summary>fwagent on one end of a socat pty pair, trusting the kit's key; the test talks to the other end.</summary>
+    private async Task WithSerialAgent(string id, Func<AgentProcess, string, Task> test)
     {
         using var pair = SocatPair.Start();
         string root = Directory.CreateTempSubdirectory("fwagent-serial-").FullName;
@@ -50,31 +69,9 @@ public sealed class SerialInstallTests(PatchKit kit) : IClassFixture<PatchKit>
         {
             string keyFile = Path.Combine(root, "key.pub");
             File.WriteAllText(keyFile, kit.Key.PublicKeyPem);
-            using var agent = new AgentProcess(["--board", "linux-x64", "--id", "serial-c", "--state", Path.Combine(root, "state"), "--trust", keyFile,
+            using var agent = new AgentProcess(["--board", "linux-x64", "--id", id, "--state", Path.Combine(root, "state"), "--trust", keyFile,
                 "--workers", "0", "--serial", pair.B, "--boards-dir", kit.Catalog.Directory]);
-
-            var deployed = await Upload(kit.PackContainer(kit.Example("packet_rate_limit"), "limiter", 1), pair.A);
-            Assert.True(deployed.Applied, deployed.Reason);
-            Assert.StartsWith("container limiter (sequence 1) deployed and running", deployed.Reason);
-
-            byte[] stop = FleetCommand.ForContainer("serial-c", CommandAction.ContainerStop, "limiter").Sign(kit.Key);
-            var stopped = await Upload(stop, pair.A);
-            Assert.True(stopped.Applied, stopped.Reason);
-            Assert.Equal("container limiter stopped", stopped.Reason);
-            Assert.StartsWith("already handled: ", (await Upload(stop, pair.A)).Reason); // a replay is not acted on again
-            Assert.Equal("stopped", Containers(agent).Single().GetProperty("state").GetString());
-
-            var elsewhere = await Upload(FleetCommand.ForContainer("other-device", CommandAction.ContainerRemove, "limiter").Sign(kit.Key), pair.A);
-            Assert.False(elsewhere.Applied);
-            Assert.Contains("is for device 'other-device'", elsewhere.Reason);
-            using var stranger = SigningKey.Generate();
-            var forged = await Upload(FleetCommand.ForContainer("serial-c", CommandAction.ContainerRemove, "limiter").Sign(stranger), pair.A);
-            Assert.False(forged.Applied);
-            Assert.Single(Containers(agent));
-
-            var removed = await Upload(FleetCommand.ForContainer("serial-c", CommandAction.ContainerRemove, "limiter").Sign(kit.Key), pair.A);
-            Assert.True(removed.Applied, removed.Reason);
-            Assert.Empty(Containers(agent));
+            await test(agent, pair.A);
             Assert.Equal(0, agent.Quit());
         }
         finally
