@@ -1,3 +1,4 @@
+using Firmware.Ebpf.Jit.Assembly;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using CsCheck;

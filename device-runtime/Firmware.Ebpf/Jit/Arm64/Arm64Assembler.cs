@@ -1,9 +1,7 @@
+using Firmware.Ebpf.Jit.Assembly;
 using static Firmware.Ebpf.Jit.Arm64.Arm64Encoding;
 
 namespace Firmware.Ebpf.Jit.Arm64;
-
-/// <summary>A position in the code, bound once; branches may refer to it before it is bound.</summary>
-internal readonly record struct Label(int Id);
 
 /// <summary>
 /// Collects A64 instructions and branches to labels, then lays them out. Instructions come from
@@ -33,23 +31,15 @@ internal sealed class Arm64Assembler
 
     private Item[] _items = new Item[1024];
     private int _count;
-    private readonly List<int> _labels = [];
+    private readonly LabelTable _labels = new();
 
     /// <summary>Instructions (and branches) emitted so far.</summary>
     public int Count => _count;
 
-    public Label CreateLabel()
-    {
-        _labels.Add(-1);
-        return new Label(_labels.Count - 1);
-    }
+    public Label CreateLabel() => _labels.Create();
 
     /// <summary>Binds <paramref name="label"/> to the next instruction emitted.</summary>
-    public void Bind(Label label)
-    {
-        if (_labels[label.Id] >= 0) throw new InvalidOperationException($"label {label.Id} is bound twice");
-        _labels[label.Id] = _count;
-    }
+    public void Bind(Label label) => _labels.Bind(label, _count);
 
     public void Emit(uint word) => Add(new Item { Word = word });
 
@@ -226,8 +216,7 @@ internal sealed class Arm64Assembler
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("the A64 encoder writes little-endian words");
         for (int i = 0; i < _count; i++)
-            if (_items[i].Kind != Kind.Word && _labels[_items[i].Label] < 0)
-                throw new InvalidOperationException($"a branch refers to label {_items[i].Label}, which was never bound");
+            if (_items[i].Kind != Kind.Word) _labels.RequireBound(_items[i].Label);
         var offsets = new long[_count + 1];
         bool changed = true;
         while (changed)
@@ -244,7 +233,7 @@ internal sealed class Arm64Assembler
             {
                 ref var item = ref _items[i];
                 if (item.Kind is Kind.BCond or Kind.Cbz or Kind.Cbnz && !item.Long
-                    && !Reaches(offsets[_labels[item.Label]] - offsets[i], 19))
+                    && !Reaches(offsets[_labels.ItemOf(item.Label)] - offsets[i], 19))
                 {
                     item.Long = true;
                     changed = true;
@@ -258,7 +247,7 @@ internal sealed class Arm64Assembler
         for (int i = 0; i < _count; i++)
         {
             var item = _items[i];
-            long target = item.Kind == Kind.Word ? 0 : offsets[_labels[item.Label]];
+            long target = item.Kind == Kind.Word ? 0 : offsets[_labels.ItemOf(item.Label)];
             long here = offsets[i];
             switch (item.Kind)
             {

@@ -1,3 +1,4 @@
+using Firmware.Ebpf.Jit.Assembly;
 using System.Runtime.InteropServices;
 using Firmware.Ebpf.Engine;
 using Firmware.Ebpf.Memory;

@@ -1,3 +1,4 @@
+using Firmware.Ebpf.Jit.Assembly;
 using System.Numerics;
 using Firmware.Ebpf.Isa;
 using Firmware.Ebpf.Memory;

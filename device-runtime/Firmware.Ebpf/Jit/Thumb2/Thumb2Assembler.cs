@@ -1,9 +1,7 @@
+using Firmware.Ebpf.Jit.Assembly;
 using static Firmware.Ebpf.Jit.Thumb2.Thumb2Encoding;
 
 namespace Firmware.Ebpf.Jit.Thumb2;
-
-/// <summary>A position in the code, bound once; branches may refer to it before it is bound.</summary>
-internal readonly record struct Label(int Id);
 
 /// <summary>
 /// Collects Thumb-2 instructions and branches to labels, then lays them out, with a literal pool of
@@ -28,21 +26,13 @@ internal sealed class Thumb2Assembler
 
     private Item[] _items = new Item[1024];
     private int _count;
-    private readonly List<int> _labels = [];
+    private readonly LabelTable _labels = new();
     private readonly List<uint> _pool = [];
 
-    public Label CreateLabel()
-    {
-        _labels.Add(-1);
-        return new Label(_labels.Count - 1);
-    }
+    public Label CreateLabel() => _labels.Create();
 
     /// <summary>Binds <paramref name="label"/> to the next instruction emitted.</summary>
-    public void Bind(Label label)
-    {
-        if (_labels[label.Id] >= 0) throw new InvalidOperationException($"label {label.Id} is bound twice");
-        _labels[label.Id] = _count;
-    }
+    public void Bind(Label label) => _labels.Bind(label, _count);
 
     public void Emit(uint wide) => Add(new Item { Bits = wide, Kind = Kind.Wide });
 
@@ -126,8 +116,7 @@ internal sealed class Thumb2Assembler
     public byte[] Assemble(out int poolOffset)
     {
         for (int i = 0; i < _count; i++)
-            if (_items[i].Kind is Kind.B or Kind.Bl or Kind.BCond && _labels[_items[i].Label] < 0)
-                throw new InvalidOperationException($"a branch to label {_items[i].Label}, which was never bound");
+            if (_items[i].Kind is Kind.B or Kind.Bl or Kind.BCond) _labels.RequireBound(_items[i].Label);
         var offsets = new int[_count + 1];
         int size;
         bool grown;
@@ -145,7 +134,7 @@ internal sealed class Thumb2Assembler
             {
                 ref var item = ref _items[i];
                 if (item.Kind is not (Kind.B or Kind.BCond or Kind.Bl)) continue;
-                int distance = offsets[_labels[item.Label]] - (offsets[i] + 4);
+                int distance = offsets[_labels.ItemOf(item.Label)] - (offsets[i] + 4);
                 if (!Reaches(item, distance))
                 {
                     if (item.Kind == Kind.Bl || item.Stage == (item.Kind == Kind.B ? 1 : 2))
@@ -162,7 +151,7 @@ internal sealed class Thumb2Assembler
         int at = 0;
         for (int i = 0; i < _count; i++)
         {
-            int target = _items[i].Kind is Kind.B or Kind.Bl or Kind.BCond ? offsets[_labels[_items[i].Label]] : 0;
+            int target = _items[i].Kind is Kind.B or Kind.Bl or Kind.BCond ? offsets[_labels.ItemOf(_items[i].Label)] : 0;
             foreach (ushort half in Encode(_items[i], offsets[i], target, poolOffset))
             {
                 BitConverter.TryWriteBytes(code.AsSpan(at), half);

@@ -1,3 +1,4 @@
+using Firmware.Ebpf.Jit.Assembly;
 using Firmware.Ebpf.Engine;
 using Firmware.Ebpf.Isa;
 using Firmware.Ebpf.Programs;
