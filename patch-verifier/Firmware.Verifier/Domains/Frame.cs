@@ -49,11 +49,13 @@ internal sealed class Frame(RegisterValue[] registers, StackFrame stack, int ret
             registers[i] = widen is null ? Registers[i].Join(other.Registers[i]) : Registers[i].Widen(other.Registers[i], widen);
         var stack = Stack.Join(other.Stack, widen, out var endA, out var endB);
         var joined = new Frame(registers, stack, ReturnPc) { _stackShared = ReferenceEquals(stack, Stack) || ReferenceEquals(stack, other.Stack) };
+        Span<int> held = stackalloc int[Variables];
+        held = held[..joined.HeldVariables(held)];
         Span<RegisterValue> a = stackalloc RegisterValue[Variables], b = stackalloc RegisterValue[Variables];
-        CopyVariables(a, endA);
-        other.CopyVariables(b, endB);
-        Links.Relink(joined, a, b, depth);
-        if (stack.RunEnd is { Id: 0 }) Links.LinkRunEnd(joined, a, b, depth);
+        CopyVariables(a, held, endA);
+        other.CopyVariables(b, held, endB);
+        Links.Relink(joined, held, a, b, depth);
+        if (stack.RunEnd is { Id: 0 }) Links.LinkRunEnd(joined, held, a, b, depth);
         return joined;
     }
 
@@ -66,10 +68,29 @@ internal sealed class Frame(RegisterValue[] registers, StackFrame stack, int ret
         : index < Variables - 1 ? Stack.SpillInSlot(index - Registers.Length) ?? RegisterValue.Uninitialized
         : Stack.RunEnd ?? RegisterValue.Uninitialized;
 
-    /// <summary>The variables as a join sees this side: <paramref name="runEnd"/> is where the stack join says its run ends.</summary>
-    private void CopyVariables(Span<RegisterValue> into, RegisterValue runEnd)
+    /// <summary>
+    /// Writes the indices of the variables that hold a value into <paramref name="into"/>, in order, and
+    /// returns how many: every register, the slots holding a spill, the run's end if there is one. The
+    /// rest read as uninitialised, which no link or bound involves, so joins visit only these: most of a
+    /// frame's 76 variables are empty stack slots.
+    /// </summary>
+    public int HeldVariables(Span<int> into)
     {
-        for (int i = 0; i < Variables - 1; i++) into[i] = Variable(i);
+        int count = 0;
+        for (int r = 0; r < Registers.Length; r++) into[count++] = r;
+        for (int slot = 0; slot < StackFrame.Slots; slot++)
+            if (Stack.HoldsSpill(slot)) into[count++] = Registers.Length + slot;
+        if (Stack.RunEnd is not null) into[count++] = Variables - 1;
+        return count;
+    }
+
+    /// <summary>
+    /// The variables as a join sees this side, at the joined frame's <paramref name="held"/> indices (a
+    /// join reads no others): <paramref name="runEnd"/> is where the stack join says its run ends.
+    /// </summary>
+    private void CopyVariables(Span<RegisterValue> into, ReadOnlySpan<int> held, RegisterValue runEnd)
+    {
+        foreach (int i in held) into[i] = Variable(i);
         into[^1] = runEnd;
     }
 

@@ -20,12 +20,13 @@ internal static class Links
     /// <summary>The id a join gives the group named after <paramref name="variable"/> of the frame at <paramref name="depth"/>.</summary>
     public static int JoinId(int depth, int variable) => JoinIdBase + depth * Frame.Variables + variable;
 
-    /// <param name="a">The variables of one side (<see cref="Frame.Variable"/>), <paramref name="b"/> of the other.</param>
-    public static void Relink(Frame joined, ReadOnlySpan<RegisterValue> a, ReadOnlySpan<RegisterValue> b, int depth)
+    /// <param name="held">The joined frame's variables that hold values (<see cref="Frame.HeldVariables"/>): the others link nothing.</param>
+    /// <param name="a">The variables of one side (<see cref="Frame.Variable"/>) at those indices, <paramref name="b"/> of the other.</param>
+    public static void Relink(Frame joined, ReadOnlySpan<int> held, ReadOnlySpan<RegisterValue> a, ReadOnlySpan<RegisterValue> b, int depth)
     {
-        Span<int> live = stackalloc int[Frame.Variables];
+        Span<int> live = stackalloc int[held.Length];
         int count = 0;
-        for (int i = 0; i < Frame.Variables; i++)
+        foreach (int i in held)
             if (Relinkable(joined.Variable(i))) live[count++] = i;
         Span<bool> grouped = stackalloc bool[count];
         // The group being formed: each member is Scale * base + Delta, the head first.
@@ -100,16 +101,18 @@ internal static class Links
     /// run, agree on end = variable + d (the array refilled from its start after a flush, while the other
     /// path is still filling it).
     /// </summary>
-    public static void LinkRunEnd(Frame joined, ReadOnlySpan<RegisterValue> a, ReadOnlySpan<RegisterValue> b, int depth)
+    public static void LinkRunEnd(Frame joined, ReadOnlySpan<int> held, ReadOnlySpan<RegisterValue> a, ReadOnlySpan<RegisterValue> b, int depth)
     {
         int index = Frame.Variables - 1;
         ReadOnlySpan<RegisterValue> endsA = [a[index], AtLeast(a[index])], endsB = [b[index], AtLeast(b[index])];
+        // The end's partners: the joined frame's other variables that hold values (the end is the last).
+        var others = held[^1] == index ? held[..^1] : held;
         // Linked ends first: a constant end links to any constant, which keeps no loop's progress.
         for (int i = 0; i < endsA.Length; i++)
         {
             for (int j = 0; j < endsB.Length; j++)
             {
-                for (int other = 0; other < index; other++)
+                foreach (int other in others)
                 {
                     if (!Relinkable(joined.Variable(other)) || Relation(endsA[i], a[other], endsB[j], b[other]) is not (1, var d)) continue;
                     LinkEnd(joined, other, depth, endsA[i].Join(endsB[j]), d, shorter: i + j > 0);
@@ -118,7 +121,7 @@ internal static class Links
             }
         }
         long start = joined.Stack.RunStart;
-        for (int other = 0; other < index; other++)
+        foreach (int other in others)
         {
             if (!Relinkable(joined.Variable(other))) continue;
             if ((Shorter(a[index], a[other], b[index], b[other], start) ?? Shorter(b[index], b[other], a[index], a[other], start)) is not long d) continue;

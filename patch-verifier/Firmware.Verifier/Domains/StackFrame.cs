@@ -63,7 +63,9 @@ internal sealed class StackFrame
         offset % 8 == 0 && _bytes[Index(offset)] == StackByte.Spill ? _spills[Index(offset) / 8] : null;
 
     /// <summary>The value spilled in 8-byte slot <paramref name="slot"/> (0 is the lowest address), if the slot holds one.</summary>
-    public RegisterValue? SpillInSlot(int slot) => _bytes[slot * 8] == StackByte.Spill ? _spills[slot] : null;
+    public RegisterValue? SpillInSlot(int slot) => HoldsSpill(slot) ? _spills[slot] : null;
+
+    public bool HoldsSpill(int slot) => _bytes[slot * 8] == StackByte.Spill;
 
     /// <summary>Replaces the value of a slot that holds a spill (its links change, not its kind).</summary>
     public void SetSpillInSlot(int slot, RegisterValue value) => _spills[slot] = value;
@@ -216,6 +218,6 @@ internal sealed class StackFrame
     private bool HoldsPointer(int index) => _bytes[index] == StackByte.Spill && _spills[index / 8].IsPointer;
 
     public bool SameAs(StackFrame other) =>
-        _runStart == other._runStart && _runEnd == other._runEnd && _pending == other._pending
+        ReferenceEquals(this, other) || _runStart == other._runStart && _runEnd == other._runEnd && _pending == other._pending
         && _bytes.AsSpan().SequenceEqual(other._bytes) && _spills.AsSpan().SequenceEqual(other._spills);
 }
