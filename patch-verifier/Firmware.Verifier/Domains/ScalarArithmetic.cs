@@ -66,40 +66,28 @@ internal static class ScalarArithmetic
 
     private static Scalar Add(Scalar a, Scalar b)
     {
-        var bits = a.Bits.Add(b.Bits);
         bool uOverflow = a.UMax > ulong.MaxValue - b.UMax;
-        long smin = 0, smax = 0;
-        bool sOverflow = false;
-        try
-        {
-            smin = checked(a.SMin + b.SMin);
-            smax = checked(a.SMax + b.SMax);
-        }
-        catch (OverflowException)
-        {
-            sOverflow = true;
-        }
-        return new Scalar(sOverflow ? long.MinValue : smin, sOverflow ? long.MaxValue : smax,
-            uOverflow ? 0 : a.UMin + b.UMin, uOverflow ? ulong.MaxValue : a.UMax + b.UMax, bits).Normalize() ?? Scalar.Unknown;
+        return Signed(a.Bits.Add(b.Bits), (Int128)a.SMin + b.SMin, (Int128)a.SMax + b.SMax,
+            uOverflow ? 0 : a.UMin + b.UMin, uOverflow ? ulong.MaxValue : a.UMax + b.UMax);
     }
 
     private static Scalar Sub(Scalar a, Scalar b)
     {
-        var bits = a.Bits.Sub(b.Bits);
         bool uUnderflow = a.UMin < b.UMax;
-        long smin = 0, smax = 0;
-        bool sOverflow = false;
-        try
-        {
-            smin = checked(a.SMin - b.SMax);
-            smax = checked(a.SMax - b.SMin);
-        }
-        catch (OverflowException)
-        {
-            sOverflow = true;
-        }
-        return new Scalar(sOverflow ? long.MinValue : smin, sOverflow ? long.MaxValue : smax,
-            uUnderflow ? 0 : a.UMin - b.UMax, uUnderflow ? ulong.MaxValue : a.UMax - b.UMin, bits).Normalize() ?? Scalar.Unknown;
+        return Signed(a.Bits.Sub(b.Bits), (Int128)a.SMin - b.SMax, (Int128)a.SMax - b.SMin,
+            uUnderflow ? 0 : a.UMin - b.UMax, uUnderflow ? ulong.MaxValue : a.UMax - b.UMin);
+    }
+
+    /// <summary>
+    /// The result of a sum or difference whose exact signed bounds are <paramref name="smin"/> and
+    /// <paramref name="smax"/>: any signed value when either leaves 64 bits (the machine wraps). Computed
+    /// in 128 bits rather than with checked arithmetic, whose exception costs microseconds on every
+    /// addition to an unknown value.
+    /// </summary>
+    private static Scalar Signed(Tnum bits, Int128 smin, Int128 smax, ulong umin, ulong umax)
+    {
+        bool sOverflow = smin < long.MinValue || smax > long.MaxValue;
+        return new Scalar(sOverflow ? long.MinValue : (long)smin, sOverflow ? long.MaxValue : (long)smax, umin, umax, bits).Normalize() ?? Scalar.Unknown;
     }
 
     private static Scalar Mul(Scalar a, Scalar b) =>

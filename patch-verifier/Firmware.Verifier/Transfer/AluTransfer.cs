@@ -88,24 +88,25 @@ internal static class AluTransfer
     private static RegisterValue PointerArithmetic(Step step, Instruction insn, bool is64, RegisterValue dst, RegisterValue src)
     {
         var op = insn.AluOp;
-        string operands = insn.Source == OperandSource.K ? $"r{insn.Dst} ({dst})" : $"r{insn.Dst} ({dst}) and r{insn.Src} ({src})";
+        // Formatted only for a diagnostic: this runs on every pointer step.
+        string Operands() => insn.Source == OperandSource.K ? $"r{insn.Dst} ({dst})" : $"r{insn.Dst} ({dst}) and r{insn.Src} ({src})";
         if (!is64 || op is not (AluOp.Add or AluOp.Sub))
-            step.Fail($"pointer arithmetic other than 64-bit + and - on {operands}");
+            step.Fail($"pointer arithmetic other than 64-bit + and - on {Operands()}");
         if (dst.IsPointer && src.IsPointer)
         {
             if (op != AluOp.Sub || dst.Kind != src.Kind || dst.Region != src.Region || dst.Kind is ValueKind.MapValueOrNull or ValueKind.Map)
-                step.Fail($"arithmetic on two pointers {operands}: only the difference of pointers into one region is allowed");
+                step.Fail($"arithmetic on two pointers {Operands()}: only the difference of pointers into one region is allowed");
             return RegisterValue.Of(ScalarArithmetic.Apply(AluOp.Sub, dst.Value, src.Value, true, false));
         }
         var (pointer, scalarRegister) = dst.IsPointer ? (dst, src) : (src, dst);
         var scalar = scalarRegister.Value;
         if (op == AluOp.Sub && !dst.IsPointer)
-            step.Fail($"scalar minus pointer on {operands}");
+            step.Fail($"scalar minus pointer on {Operands()}");
         if (pointer.Kind is ValueKind.MapValueOrNull or ValueKind.Map)
-            step.Fail($"arithmetic on {operands}: {(pointer.Kind == ValueKind.Map ? "a map handle" : "a pointer that may be null")} cannot be offset");
+            step.Fail($"arithmetic on {Operands()}: {(pointer.Kind == ValueKind.Map ? "a map handle" : "a pointer that may be null")} cannot be offset");
         var offset = ScalarArithmetic.Apply(op, pointer.Value, scalar, true, false);
         if (offset.SMin < -MaxPointerOffset || offset.SMax > MaxPointerOffset)
-            step.Fail($"pointer arithmetic on {operands} gives an unbounded offset {offset}: bound the scalar first");
+            step.Fail($"pointer arithmetic on {Operands()} gives an unbounded offset {offset}: bound the scalar first");
         var moved = new RegisterValue(pointer.Kind, offset, pointer.Region, pointer.Kind is ValueKind.MapValue ? pointer.Id : 0);
         if (pointer.Kind is ValueKind.MapValue) return moved;
         if (op == AluOp.Add && pointer.Value.IsConst && scalarRegister.Id != 0 && !scalar.IsConst)

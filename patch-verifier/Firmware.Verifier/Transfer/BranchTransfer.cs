@@ -104,15 +104,16 @@ internal static class BranchTransfer
 
     private static (AbstractState?, AbstractState?) PointerComparison(Step step, Instruction insn, RegisterValue a, RegisterValue b, bool is32)
     {
-        string operands = $"r{insn.Dst} ({a}) and {(insn.Source == OperandSource.K ? insn.Imm.ToString() : $"r{insn.Src} ({b})")}";
-        if (is32) step.Fail($"32-bit comparison of pointer {operands}");
+        // Formatted only for a diagnostic.
+        string Operands() => $"r{insn.Dst} ({a}) and {(insn.Source == OperandSource.K ? insn.Imm.ToString() : $"r{insn.Src} ({b})")}";
+        if (is32) step.Fail($"32-bit comparison of pointer {Operands()}");
         if (a.IsPointer && b.IsPointer)
         {
             if (a.Kind != b.Kind || a.Region != b.Region || a.Kind is ValueKind.MapValueOrNull)
-                step.Fail($"comparison of pointers into different regions: {operands}");
+                step.Fail($"comparison of pointers into different regions: {Operands()}");
             // Address bits are unknown, so only ordering and equality carry over to the offsets.
             if (insn.JmpOp == JmpOp.Jset)
-                step.Fail($"bit test of pointers {operands}");
+                step.Fail($"bit test of pointers {Operands()}");
             // Same base: the addresses compare as the offsets do (offsets are bounded far below the
             // distance of any region from either end of the address space).
             var op = Signed(insn.JmpOp);
@@ -121,7 +122,7 @@ internal static class BranchTransfer
         }
         var (pointer, other, register) = a.IsPointer ? (a, b, insn.Dst) : (b, a, (int)insn.Src);
         if (!(other.Value.IsConst && other.Value.UMin == 0) || insn.JmpOp is not (JmpOp.Jeq or JmpOp.Jne))
-            step.Fail($"comparison of pointer with a scalar: {operands} (only == 0 and != 0 null checks are allowed)");
+            step.Fail($"comparison of pointer with a scalar: {Operands()} (only == 0 and != 0 null checks are allowed)");
         var isNull = NullCheck(step.State, register, pointer, isNull: true);
         var notNull = NullCheck(step.State, register, pointer, isNull: false);
         return insn.JmpOp == JmpOp.Jeq ? (isNull, notNull) : (notNull, isNull);

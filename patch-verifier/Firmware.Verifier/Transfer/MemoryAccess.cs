@@ -15,8 +15,7 @@ internal static class MemoryAccess
     {
         string verb = access == Access.Write ? "write" : access == Access.Read ? "read" : "atomic update";
         Int128 lo = (Int128)pointer.Value.SMin + offset, hi = (Int128)pointer.Value.SMax + offset + size;
-        string where = $"{Describe(pointer)}{Range(lo, hi - size)}";
-        string what = $"{verb} of {size} bytes at {where}";
+        var what = new Accessed(verb, size, pointer, lo, hi);
         switch (pointer.Kind)
         {
             case ValueKind.Scalar:
@@ -55,7 +54,7 @@ internal static class MemoryAccess
         }
     }
 
-    private static void CheckContext(Step step, ContextLayout context, Int128 lo, Int128 hi, long size, Access access, string what)
+    private static void CheckContext(Step step, ContextLayout context, Int128 lo, Int128 hi, long size, Access access, Accessed what)
     {
         if (lo < 0 || hi > context.Size)
             step.Fail($"{what} is outside the {context.Size}-byte context");
@@ -85,7 +84,7 @@ internal static class MemoryAccess
         Differences.UpperBound(state.Zone, pointer, end) is Int128 bound && bound + extent <= 0;
 
     /// <param name="inRun">The zone proved the bytes inside the frame's filled run (so initialised), though the byte map cannot say so.</param>
-    private static void CheckInitialized(Step step, StackFrame frame, long lo, long hi, string what, bool forbidPointers, bool inRun)
+    private static void CheckInitialized(Step step, StackFrame frame, long lo, long hi, Accessed what, bool forbidPointers, bool inRun)
     {
         for (long offset = lo; offset < hi; offset++)
         {
@@ -100,6 +99,12 @@ internal static class MemoryAccess
             if (spilled.IsPointer && forbidPointers)
                 step.Fail($"{what} would copy the pointer spilled at fp{slot} ({spilled}): pointers may not leak");
         }
+    }
+
+    /// <summary>The bytes an access touches, as its diagnostics say: formatted only when one is reported (every load and store is checked).</summary>
+    private readonly record struct Accessed(string Verb, long Size, RegisterValue Pointer, Int128 Lo, Int128 Hi)
+    {
+        public override string ToString() => $"{Verb} of {Size} bytes at {Describe(Pointer)}{Range(Lo, Hi - Size)}";
     }
 
     public static string Describe(RegisterValue pointer) => pointer.Kind switch
