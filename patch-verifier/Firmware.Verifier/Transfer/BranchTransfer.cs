@@ -17,6 +17,7 @@ internal static class BranchTransfer
         var b = k ? RegisterValue.Of(is32 ? Scalar.Const((ulong)(uint)insn.Imm) : Scalar.Const((long)insn.Imm)) : step.Read(insn.Src);
         if (a.IsPointer || b.IsPointer)
             return PointerComparison(step, insn, a, b, is32);
+        // Taken first: the fallthrough edge narrows the block's state itself (see Start).
         return (Edge(step, insn, a, b, is32, taken: true), Edge(step, insn, a, b, is32, taken: false));
     }
 
@@ -33,10 +34,10 @@ internal static class BranchTransfer
             bool signed = insn.JmpOp is JmpOp.Jsgt or JmpOp.Jsge or JmpOp.Jslt or JmpOp.Jsle;
             ulong limit = signed ? int.MaxValue : uint.MaxValue;
             bool exact = a.Value.UMax <= limit && b.Value.UMax <= limit;
-            if (!exact && signed) return step.State.Clone();
+            if (!exact && signed) return Start(step, taken);
             var outcome = Comparison.Refine(insn.JmpOp, taken, x, y);
             if (outcome is null) return null;
-            if (!exact) return step.State.Clone();
+            if (!exact) return Start(step, taken);
             (x, y) = outcome.Value;
         }
         else
@@ -45,7 +46,7 @@ internal static class BranchTransfer
             if (outcome is null) return null;
             (x, y) = outcome.Value;
         }
-        var state = step.State.Clone();
+        var state = Start(step, taken);
         Narrow(state, insn.Dst, a, x);
         if (insn.Source == OperandSource.X)
         {
@@ -56,6 +57,12 @@ internal static class BranchTransfer
         Differences.Tighten(state, state.Registers[insn.Dst]);
         return state;
     }
+
+    /// <summary>
+    /// The state an edge starts from: a copy for the taken edge; for the fallthrough, always computed
+    /// second, the block's own state, which the block hands over as it ends (a copy per branch saved).
+    /// </summary>
+    private static AbstractState Start(Step step, bool taken) => taken ? step.State.Clone() : step.State;
 
     /// <summary>
     /// Keeps in the zone what the comparison of two registers says about their difference (`i &lt; n`:
