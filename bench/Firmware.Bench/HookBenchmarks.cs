@@ -50,7 +50,7 @@ public class HookBenchmarks
             var firmware = FirmwareLibrary.Load(library);
             _gateway = new SensorGateway(firmware);
             if (Variant == "dispatch-only")
-                HookTable.Hook(firmware.Export("fw_calibrate"), firmware.SizeOf("fw_calibrate"), "fw_calibrate").Exchange(new Continue());
+                HookTable.Hook(firmware.Export("fw_calibrate"), firmware.SizeOf("fw_calibrate"), "fw_calibrate", firmware.HookArena).Exchange(new Continue());
             return;
         }
         if (Variant == "interpreter") board = board with { Engine = EngineKind.Interpreter };

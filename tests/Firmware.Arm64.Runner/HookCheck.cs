@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Firmware.Device.Hooks;
+using Firmware.Device.Hooks.Arm64;
 using Firmware.Ebpf.Jit;
 
 /// <summary>
@@ -20,12 +22,15 @@ internal static unsafe class HookCheck
             string[] parts = spec.Split(':');
             ulong argument = ulong.Parse(parts[0], CultureInfo.InvariantCulture);
             byte[] code = [.. parts[1].Split(',').SelectMany(word => BitConverter.GetBytes(uint.Parse(word, NumberStyles.HexNumber, CultureInfo.InvariantCulture)))];
-            // Never disposed: a hook stays for the life of the process, so must the code it patched.
-            var memory = ExecutableMemory.Create(code);
+            // The function and its stub share an arena, as firmware and stubs share the library's fw_hook_arena
+            // (B reaches ±128 MiB). Never freed: a hook stays for the life of the process, so must the code it patched.
+            int page = Environment.SystemPageSize;
+            var arena = CodeArena.Within((nint)NativeMemory.AlignedAlloc((nuint)(2 * page), (nuint)page), (nuint)(2 * page))!;
+            var memory = ExecutableMemory.CreateNear(arena.Start, code.Length, PrologueRelocator.BranchReach, _ => code, arena);
             var function = (delegate* unmanaged<ulong, ulong>)memory.Address;
             ulong original = function(argument);
 
-            var slot = HookTable.Hook(memory.Address, (ulong)code.Length, spec);
+            var slot = HookTable.Hook(memory.Address, (ulong)code.Length, spec, arena);
             Expect(spec, "hooked, no handler", original, function(argument));
             slot.Exchange(new Handler(null));
             Expect(spec, "a handler that continues", original, function(argument));

@@ -18,15 +18,18 @@ public sealed unsafe class InlineHookTests
     [Fact]
     public void A_rip_relative_first_instruction_means_the_same_in_the_trampoline()
     {
-        // Not disposed: a hook stays for the life of the process (HookTable), so must the code it patched.
-        // Placed among the shared libraries, where firmware code lives: wherever the kernel puts an
-        // anonymous mapping, ±2 GiB around it may hold no free gap for the stub (seen: GC reservations).
-        var code = ExecutableMemory.CreateNear(LeaRipRet, NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "getpid"));
+        // The function and its stub share an arena, as firmware and stubs share the library's fw_hook_arena:
+        // ±2 GiB around an arbitrary mapping may hold no free gap (the runtime's reservations). Never freed:
+        // a hook stays for the life of the process (HookTable), so must the code it patched.
+        int page = Environment.SystemPageSize;
+        var arena = CodeArena.Within((nint)NativeMemory.AlignedAlloc((nuint)(2 * page), (nuint)page), (nuint)(2 * page))!;
+        var code = ExecutableMemory.CreateNear(arena.Start, LeaRipRet.Length, ExecutableMemory.Rel32Reach, _ => LeaRipRet, arena);
         var function = (delegate* unmanaged<ulong>)code.Address;
         ulong expected = (ulong)code.Address + 7 + 0x100;
         Assert.Equal(expected, function());
 
-        var slot = HookTable.Hook(code.Address, (ulong)LeaRipRet.Length, "lea_rip");
+        var slot = HookTable.Hook(code.Address, (ulong)LeaRipRet.Length, "lea_rip", arena);
+        Assert.Equal(0, arena.FreePages);
 
         Assert.Equal(expected, function()); // no handler: stub → relocated lea → jmp back → ret
         slot.Exchange(new Decide(42));

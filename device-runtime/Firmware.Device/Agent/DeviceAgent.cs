@@ -38,7 +38,7 @@ public sealed partial class DeviceAgent
         Firmware = firmware;
         Gateway = new SensorGateway(firmware);
         foreach (var hook in Board.Hooks)
-            _slots[hook.Name] = HookTable.Hook(firmware.Export(hook.Symbol), firmware.SizeOf(hook.Symbol), $"{Id}:{hook.Symbol}");
+            _slots[hook.Name] = HookTable.Hook(firmware.Export(hook.Symbol), firmware.SizeOf(hook.Symbol), $"{Id}:{hook.Symbol}", firmware.HookArena);
         _store = new PatchStore(Path.Combine(options.StateDirectory, "store"), options.StoreStep);
     }
 

@@ -25,9 +25,10 @@ public static unsafe class HookTable
 
     /// <summary>
     /// Hooks the function at <paramref name="entry"/> (idempotent: the same entry gets the same slot).
-    /// <paramref name="size"/> is the function's size from the symbol table (0 if unknown).
+    /// <paramref name="size"/> is the function's size from the symbol table (0 if unknown); the stub goes in
+    /// <paramref name="arena"/> (the library's <see cref="Hosting.FirmwareLibrary.HookArena"/>) when it has room.
     /// </summary>
-    public static HookSlot Hook(nint entry, ulong size, string name)
+    public static HookSlot Hook(nint entry, ulong size, string name, CodeArena? arena = null)
     {
         var architecture = HookArchitecture.Current
             ?? throw new HookException(name, $"inline hooks need Linux on x86-64 or AArch64 (this is {RuntimeInformation.OSDescription} on {RuntimeInformation.ProcessArchitecture})");
@@ -42,7 +43,7 @@ public static unsafe class HookTable
             ExecutableMemory stub;
             try
             {
-                stub = ExecutableMemory.CreateNear(entry, 4096, architecture.Reach, encodeStub);
+                stub = ExecutableMemory.CreateNear(entry, 4096, architecture.Reach, encodeStub, arena);
             }
             catch (InvalidOperationException e)
             {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using ELFSharp.ELF;
 using ELFSharp.ELF.Sections;
+using Firmware.Ebpf.Jit;
 using Firmware.Protocol.Boards;
 using BoardArchitecture = Firmware.Protocol.Boards.Architecture;
 using Architecture = System.Runtime.InteropServices.Architecture;
@@ -24,12 +25,25 @@ public sealed class FirmwareLibrary
         _handle = handle;
         BuildId = buildId;
         _sizes = sizes;
+        if (NativeLibrary.TryGetExport(handle, HookArenaSymbol, out nint arena) && sizes.TryGetValue(HookArenaSymbol, out ulong length))
+            HookArena = CodeArena.Within(arena, (nuint)length);
     }
 
     public string Path { get; }
 
     /// <summary>The GNU build id (.note.gnu.build-id): packages name the exact build they patch.</summary>
     public byte[] BuildId { get; }
+
+    /// <summary>
+    /// Where hook stubs for this library's functions go: its <c>fw_hook_arena</c>, within any branch's reach
+    /// (null for a library built without one: stubs then go in a free gap nearby, when there is one).
+    /// </summary>
+    public CodeArena? HookArena { get; }
+
+    private const string HookArenaSymbol = "fw_hook_arena";
+
+    /// <summary>The C source of the arena, next to this assembly (fw_hook_arena.c).</summary>
+    private static readonly string HookArenaSource = System.IO.Path.Combine(AppContext.BaseDirectory, HookArenaSymbol + ".c");
 
     /// <summary>The C compiler for firmware the agent hosts, by the board's architecture.</summary>
     private static readonly Dictionary<BoardArchitecture, string> Compilers = new()
@@ -39,11 +53,13 @@ public sealed class FirmwareLibrary
     };
 
     /// <summary>
-    /// Compiles <paramref name="sources"/> for <paramref name="architecture"/> into <paramref name="output"/>
-    /// unless it is newer than every source. The build id note is requested explicitly so every build has one.
+    /// Compiles <paramref name="sources"/> and the hook arena for <paramref name="architecture"/> into
+    /// <paramref name="output"/> unless it is newer than every source. The build id note is requested
+    /// explicitly so every build has one.
     /// </summary>
     public static void Build(IReadOnlyList<string> sources, string output, BoardArchitecture architecture)
     {
+        sources = [.. sources, HookArenaSource];
         if (File.Exists(output) && sources.All(s => File.GetLastWriteTimeUtc(s) <= File.GetLastWriteTimeUtc(output)))
             return;
         string compiler = CompilerFor(architecture);
@@ -107,7 +123,7 @@ public sealed class FirmwareLibrary
             var sizes = new Dictionary<string, ulong>();
             foreach (var table in elf.GetSections<SymbolTable<ulong>>())
                 foreach (var symbol in table.Entries)
-                    if (symbol.Type == SymbolType.Function && symbol.Size > 0)
+                    if ((symbol.Type == SymbolType.Function || symbol.Name == HookArenaSymbol) && symbol.Size > 0)
                         sizes.TryAdd(symbol.Name, symbol.Size);
             return (buildId, sizes);
         }

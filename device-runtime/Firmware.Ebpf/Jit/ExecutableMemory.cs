@@ -6,7 +6,8 @@ namespace Firmware.Ebpf.Jit;
 /// Native code pages: mapped read-write, filled, then switched to read-execute (never writable and
 /// executable at once) with the instruction cache flushed (<see cref="InstructionCache"/>), unmapped on dispose. Code can be
 /// placed within a branch's reach of a given address (±2 GiB for x86-64's rel32, ±128 MiB for A64's B) so that a
-/// jump or call from there reaches it (inline hooks need their trampolines that close).
+/// jump or call from there reaches it (inline hooks need their trampolines that close), in a <see cref="CodeArena"/>
+/// set aside there or in a free gap found near it.
 /// </summary>
 public sealed unsafe class ExecutableMemory : IDisposable
 {
@@ -21,13 +22,13 @@ public sealed unsafe class ExecutableMemory : IDisposable
     private const int HintAttempts = 64;
 
     private nint _address;
-    private readonly nuint _mapped;
+    private readonly Pages _pages;
 
-    private ExecutableMemory(nint address, int length, nuint mapped)
+    private ExecutableMemory(Pages pages, int length)
     {
-        _address = address;
+        _address = pages.Address;
         Length = length;
-        _mapped = mapped;
+        _pages = pages;
     }
 
     /// <summary>Start of the code; zero once disposed.</summary>
@@ -37,52 +38,47 @@ public sealed unsafe class ExecutableMemory : IDisposable
     public int Length { get; }
 
     /// <summary>Maps <paramref name="code"/> anywhere the kernel likes.</summary>
-    public static ExecutableMemory Create(ReadOnlySpan<byte> code) => Create(code, Map(0, PagesFor(code.Length)));
+    public static ExecutableMemory Create(ReadOnlySpan<byte> code) => Create(code, Map(PagesFor(code.Length)));
 
     /// <summary>
-    /// Maps <paramref name="code"/> so that all of it lies within <see cref="Rel32Reach"/> of
-    /// <paramref name="target"/>; throws when no free address that close can be found.
+    /// Takes room for <paramref name="capacity"/> bytes within <paramref name="reach"/> bytes of <paramref name="target"/>
+    /// first (from <paramref name="arena"/> when it has pages that close, else a free gap is mapped), then fills
+    /// it with what <paramref name="encodeAt"/> produces for that address: for code whose bytes depend on where
+    /// it lives (relocated instructions, branches back to the target).
     /// </summary>
-    public static ExecutableMemory CreateNear(ReadOnlySpan<byte> code, nint target) =>
-        Create(code, MapNear(target, PagesFor(code.Length), Rel32Reach));
-
-    /// <summary>
-    /// Maps room for <paramref name="capacity"/> bytes within <paramref name="reach"/> bytes of <paramref name="target"/>
-    /// first, then fills it with what <paramref name="encodeAt"/> produces for that address: for code whose bytes
-    /// depend on where it lives (relocated instructions, branches back to the target).
-    /// </summary>
-    public static ExecutableMemory CreateNear(nint target, int capacity, long reach, Func<ulong, byte[]> encodeAt)
+    public static ExecutableMemory CreateNear(nint target, int capacity, long reach, Func<ulong, byte[]> encodeAt, CodeArena? arena = null)
     {
-        (nint Address, nuint Size) mapping = MapNear(target, PagesFor(capacity), reach);
+        nuint size = PagesFor(capacity);
+        Pages pages = arena?.TryTake(size, target, reach) is { } taken ? new Pages(taken, size, arena) : MapNear(target, size, reach);
         byte[] code;
         try
         {
-            code = encodeAt((ulong)mapping.Address);
-            if ((nuint)code.Length > mapping.Size)
-                throw new InvalidOperationException($"{code.Length} bytes of code do not fit the {mapping.Size} bytes reserved");
+            code = encodeAt((ulong)pages.Address);
+            if ((nuint)code.Length > pages.Size)
+                throw new InvalidOperationException($"{code.Length} bytes of code do not fit the {pages.Size} bytes reserved");
         }
         catch
         {
-            munmap(mapping.Address, mapping.Size);
+            pages.Release();
             throw;
         }
-        return Create(code, mapping);
+        return Create(code, pages);
     }
 
     /// <summary>Whether [Address, Address + Length) is within <paramref name="reach"/> bytes of <paramref name="target"/>.</summary>
     public bool IsNear(nint target, long reach = Rel32Reach) => IsNear(_address, (nuint)Length, target, reach);
 
-    private static ExecutableMemory Create(ReadOnlySpan<byte> code, (nint Address, nuint Size) mapping)
+    private static ExecutableMemory Create(ReadOnlySpan<byte> code, Pages pages)
     {
-        code.CopyTo(new Span<byte>((void*)mapping.Address, code.Length));
-        if (mprotect(mapping.Address, mapping.Size, ProtRead | ProtExec) != 0)
+        code.CopyTo(new Span<byte>((void*)pages.Address, code.Length));
+        if (mprotect(pages.Address, pages.Size, ProtRead | ProtExec) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            munmap(mapping.Address, mapping.Size);
+            pages.Release();
             throw new InvalidOperationException($"mprotect(PROT_READ|PROT_EXEC) failed: errno {errno}");
         }
-        InstructionCache.Flush(mapping.Address, code.Length);
-        return new ExecutableMemory(mapping.Address, code.Length, mapping.Size);
+        InstructionCache.Flush(pages.Address, code.Length);
+        return new ExecutableMemory(pages, code.Length);
     }
 
     private static nuint PagesFor(int length)
@@ -91,12 +87,22 @@ public sealed unsafe class ExecutableMemory : IDisposable
         return ((nuint)Math.Max(length, 1) + page - 1) / page * page;
     }
 
-    private static (nint, nuint) Map(nint hint, nuint size)
+    private static Pages Map(nuint size)
     {
-        nint address = mmap(hint, size, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
+        nint address = mmap(0, size, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
         if (address == MapFailed)
             throw new InvalidOperationException($"mmap of {size} bytes failed: errno {Marshal.GetLastPInvokeError()}");
-        return (address, size);
+        return new Pages(address, size, null);
+    }
+
+    /// <summary>Where code lives: a mapping of its own (unmapped on release) or pages of an arena (handed back).</summary>
+    private readonly record struct Pages(nint Address, nuint Size, CodeArena? Arena)
+    {
+        public void Release()
+        {
+            if (Arena is not null) Arena.Return(Address, Size);
+            else munmap(Address, Size);
+        }
     }
 
     /// <summary>
@@ -104,7 +110,7 @@ public sealed unsafe class ExecutableMemory : IDisposable
     /// (/proc/self/maps) give the candidates, and Linux honours a hint when the range is free. Guessing
     /// hints instead fails in crowded address spaces (many libraries, the GC's reservations).
     /// </summary>
-    private static (nint, nuint) MapNear(nint target, nuint size, long reach)
+    private static Pages MapNear(nint target, nuint size, long reach)
     {
         int tried = 0, errno = 0;
         // Other threads (the runtime's GC and JIT) map memory too: a gap seen in /proc/self/maps can be
@@ -119,7 +125,7 @@ public sealed unsafe class ExecutableMemory : IDisposable
                     errno = Marshal.GetLastPInvokeError();
                     continue;
                 }
-                if (address == (nint)hint) return (address, size);
+                if (address == (nint)hint) return new Pages(address, size, null);
                 munmap(address, size); // a kernel before 4.17 treats the flag as a hint
             }
         throw new InvalidOperationException($"no free memory within ±{reach >> 20} MiB of 0x{target:x} ({tried} free gaps tried, last errno {errno})");
@@ -153,7 +159,7 @@ public sealed unsafe class ExecutableMemory : IDisposable
             .OrderBy(range => range.Item1)
             .ToList();
 
-    private static bool IsNear(nint address, nuint size, nint target, long reach)
+    internal static bool IsNear(nint address, nuint size, nint target, long reach)
     {
         long start = (long)address - (long)target, end = start + (long)size;
         return Math.Abs(start) <= reach && Math.Abs(end) <= reach;
@@ -169,8 +175,7 @@ public sealed unsafe class ExecutableMemory : IDisposable
 
     private void Release()
     {
-        nint address = Interlocked.Exchange(ref _address, 0);
-        if (address != 0) munmap(address, _mapped);
+        if (Interlocked.Exchange(ref _address, 0) != 0) _pages.Release();
     }
 
     [DllImport("libc", SetLastError = true)]

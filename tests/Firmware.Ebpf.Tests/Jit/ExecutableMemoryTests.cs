@@ -24,7 +24,7 @@ public unsafe class ExecutableMemoryTests
         using var anchor = ExecutableMemory.Create(Return42);
         nint target = anchor.Address + (nint)(1L << 30); // 1 GiB away, probably unmapped: only the distance matters
 
-        using var code = ExecutableMemory.CreateNear(Return42, target);
+        using var code = ExecutableMemory.CreateNear(target, Return42.Length, ExecutableMemory.Rel32Reach, _ => Return42);
 
         Assert.True(code.IsNear(target));
         Assert.Equal(42, ((delegate* unmanaged<int>)code.Address)());

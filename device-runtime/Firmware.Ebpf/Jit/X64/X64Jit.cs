@@ -19,15 +19,12 @@ public static class X64Jit
     public static bool IsSupported =>
         RuntimeInformation.ProcessArchitecture == Architecture.X64 && OperatingSystem.IsLinux();
 
-    /// <summary>
-    /// Compiles <paramref name="instance"/>'s program. Accesses <paramref name="proofs"/> proves safe are not
-    /// checked; with <paramref name="near"/> the code is placed within ±2 GiB of that address.
-    /// </summary>
-    public static JitEngine CreateEngine(ProgramInstance instance, IAccessProofs? proofs = null, nint near = 0)
+    /// <summary>Compiles <paramref name="instance"/>'s program. Accesses <paramref name="proofs"/> proves safe are not checked.</summary>
+    public static JitEngine CreateEngine(ProgramInstance instance, IAccessProofs? proofs = null)
     {
         if (!IsSupported) throw new PlatformNotSupportedException("the x64 JIT needs Linux on x86-64");
         var program = Compile(instance, proofs ?? NoProofs.Instance);
-        var code = near == 0 ? ExecutableMemory.Create(program.Code) : ExecutableMemory.CreateNear(program.Code, near);
+        var code = ExecutableMemory.Create(program.Code);
         try
         {
             return new JitEngine(Engines.X64, instance, program, code);
