@@ -25,7 +25,7 @@ internal sealed class StackFrame
     public const int Slots = Size / 8;
 
     private readonly StackByte[] _bytes = new StackByte[Size];
-    private readonly RegisterValue[] _spills = new RegisterValue[Slots];
+    private readonly SpillSlots _spills;
     private long _runStart;
     /// <summary>A scalar (the frame offset where the run ends), or uninitialised when there is no run.</summary>
     private RegisterValue _runEnd = RegisterValue.Uninitialized;
@@ -35,11 +35,16 @@ internal sealed class StackFrame
     /// </summary>
     private ulong _pending;
 
+    public StackFrame() : this(new SpillSlots())
+    {
+    }
+
+    private StackFrame(SpillSlots spills) => _spills = spills;
+
     public StackFrame Clone()
     {
-        var copy = new StackFrame { _runStart = _runStart, _runEnd = _runEnd, _pending = _pending };
+        var copy = new StackFrame(_spills.Copy()) { _runStart = _runStart, _runEnd = _runEnd, _pending = _pending };
         _bytes.CopyTo(copy._bytes, 0);
-        _spills.CopyTo(copy._spills, 0);
         return copy;
     }
 
@@ -99,7 +104,7 @@ internal sealed class StackFrame
             bool pointer = _spills[slot].IsPointer;
             if (pointer) DropRunOver(slot * 8 - Size, 8);
             Array.Fill(_bytes, pointer ? StackByte.Uninitialized : StackByte.Scalar, slot * 8, 8);
-            _spills[slot] = default;
+            _spills.Remove(slot);
         }
         if (certain) Array.Fill(_bytes, StackByte.Scalar, start, size);
     }
@@ -219,5 +224,5 @@ internal sealed class StackFrame
 
     public bool SameAs(StackFrame other) =>
         ReferenceEquals(this, other) || _runStart == other._runStart && _runEnd == other._runEnd && _pending == other._pending
-        && _bytes.AsSpan().SequenceEqual(other._bytes) && _spills.AsSpan().SequenceEqual(other._spills);
+        && _bytes.AsSpan().SequenceEqual(other._bytes) && _spills.SameAs(other._spills);
 }
