@@ -56,7 +56,8 @@ public static class BoardRun
         return (OnInterpreter(first, firstBuffer), OnInterpreter(second, secondBuffer));
     }
 
-    private static Outcome OnInterpreter(ProgramInstance instance, byte[] buffer)
+    /// <summary>One run on <paramref name="instance"/>, whose maps carry what earlier runs left; <paramref name="buffer"/> is changed in place.</summary>
+    public static Outcome OnInterpreter(ProgramInstance instance, byte[] buffer)
     {
         using var engine = Engines.Create(Engines.Interpreter, instance);
         var result = engine.RunOnBuffer(buffer);
@@ -66,87 +67,14 @@ public static class BoardRun
             : new Outcome(null, Faults[result.Fault.Kind], result.Fault.Instruction, buffer, maps);
     }
 
-    /// <summary>
-    /// Compiles <paramref name="program"/>, lays out the buffer and map values in the runner's arena, resolves
-    /// the relocations against what the runner announced, and runs it. <paramref name="shift"/> moves the
-    /// data and the stack by that many bytes (to tell address-dependent outcomes); <paramref name="repeat"/>
-    /// runs it that many times from the same start, for timing. A fault exception on the
-    /// board (the code crashed instead of faulting cleanly) fails the test.
-    /// </summary>
+    /// <summary>A fresh compile and one run on the board (see <see cref="BoardProgram.Run"/>), from the maps' initial values.</summary>
     public static (Outcome Outcome, JobResult Result, Thumb2Image Image) OnBoard(EbpfProgram program, HelperTable helpers, byte[] input, long budget,
         IAccessProofs? proofs = null, uint shift = 0, uint repeat = 1)
     {
-        var board = RunnerBoard.Instance;
-        var hello = board.Hello;
-        var image = Thumb2Compiler.Compile(program, proofs);
-        using var instance = ProgramInstance.Create(program, helpers);
-
-        // Blocks sit a guard gap apart, as separately allocated host memory would: an access just past the
-        // buffer must miss every region on the board as it does on the host.
-        const uint guard = 4096;
-        uint next = hello.Arena + (shift & ~7u);
-        uint Place(int length)
-        {
-            uint at = next;
-            next = (next + (uint)length + guard + 7) & ~7u;
-            return at;
-        }
-        var blocks = new List<Block>();
-        var regions = new List<(uint, uint, uint)>();
-        uint buffer = 0;
-        if (input.Length > 0)
-        {
-            buffer = Place(input.Length);
-            blocks.Add(new Block(buffer, input));
-            regions.Add((buffer, (uint)input.Length, (uint)Access.ReadWrite));
-        }
-        var maps = new List<(uint, uint, uint)>();
-        var mapValues = new List<uint>();
-        foreach (var map in instance.Maps)
-        {
-            var values = Bytes(map.ValueRegion);
-            uint at = Place(values.Length);
-            blocks.Add(new Block(at, values));
-            regions.Add((at, (uint)values.Length, (uint)map.ValueRegion.Access));
-            maps.Add((at, (uint)map.Definition.ValueSize, (uint)map.Definition.MaxEntries));
-            mapValues.Add(at);
-        }
-        // callx's table: the runner's helpers that the interpreter's table has too.
-        var table = hello.Helpers.Where(h => helpers.Find(h.Key) is not null).OrderBy(h => h.Key).ToList();
-        byte[] tableBytes = [.. BitConverter.GetBytes(table.Count), .. table.SelectMany(h => BitConverter.GetBytes(h.Key).Concat(BitConverter.GetBytes(h.Value)))];
-        uint helperTable = Place(tableBytes.Length);
-        blocks.Add(new Block(helperTable, tableBytes));
-        if (next - hello.Arena > hello.ArenaSize) throw new InvalidOperationException("the input and maps do not fit the runner's arena");
-
-        var code = (byte[])image.Code.Clone();
-        foreach (var relocation in image.Relocations)
-        {
-            uint word = relocation.Kind switch
-            {
-                Thumb2RelocationKind.Helper => hello.Helpers.TryGetValue(relocation.Value, out uint helper)
-                    ? helper
-                    : throw new InvalidOperationException($"the runner has no helper {relocation.Value}"),
-                Thumb2RelocationKind.Map => hello.MapsTable + 12 * (uint)relocation.Value,
-                Thumb2RelocationKind.MapValue => mapValues[relocation.Value],
-                Thumb2RelocationKind.Runtime => hello.Runtime[relocation.Value],
-                Thumb2RelocationKind.HelperTable => helperTable,
-                _ => throw new InvalidOperationException($"relocation kind {relocation.Kind}"),
-            };
-            BitConverter.TryWriteBytes(code.AsSpan(relocation.Offset), word);
-        }
-
-        var job = new Job(code, buffer, (uint)input.Length, (uint)Math.Min(budget, uint.MaxValue), shift, repeat, regions, maps, blocks);
-        var result = board.Run(job);
-        Assert.True(result.Exception == 0, $"the code took fault exception {result.Exception} on the board");
-        int mapStart = input.Length > 0 ? 1 : 0;
-        var bufferAfter = input.Length > 0 ? result.Blocks[0] : [];
-        byte[] mapsAfter = [.. result.Blocks.Skip(mapStart).Take(mapValues.Count).SelectMany(b => b)];
-        var fault = (Thumb2Fault)result.Fault;
-        var outcome = fault is Thumb2Fault.None or Thumb2Fault.Stop
-            ? new Outcome(result.R0, Thumb2Fault.None, 0, bufferAfter, mapsAfter)
-            : new Outcome(null, fault, (int)result.FaultInstruction, bufferAfter, mapsAfter);
-        return (outcome, result, image);
+        var board = new BoardProgram(program, helpers, proofs);
+        var (outcome, result) = board.Run(input, budget, shift, repeat);
+        return (outcome, result, board.Image);
     }
 
-    private static unsafe byte[] Bytes(Region region) => new Span<byte>((void*)region.Start, (int)region.Length).ToArray();
+    internal static unsafe byte[] Bytes(Region region) => new Span<byte>((void*)region.Start, (int)region.Length).ToArray();
 }

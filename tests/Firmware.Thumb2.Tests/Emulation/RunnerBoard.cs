@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 
 namespace Firmware.Thumb2.Tests.Emulation;
 
@@ -13,9 +14,14 @@ public sealed class RunnerBoard
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(30);
     private const int MaxFrame = 1 << 20;
 
+    /// <summary>Byte strings this long or longer go through the runner's store: sent once, named by later jobs (code and inputs run many times).</summary>
+    private const int StoreFrom = 1024;
+
     private readonly Process _qemu;
     private readonly object _gate = new();
     private bool _broken;
+    private readonly Dictionary<string, uint> _stored = [];
+    private uint _storeUsed;
 
     private RunnerBoard(Process qemu, Hello hello)
     {
@@ -33,20 +39,50 @@ public sealed class RunnerBoard
         lock (_gate)
         {
             if (_broken) throw new InvalidOperationException("the runner stopped answering earlier");
-            var payload = RunnerProtocol.Serialize(job);
-            var exchange = Task.Run(() =>
+            // The store starts over before a job, never during one, so that what the job names stays there.
+            if (Hello.StoreSize - _storeUsed < job.Blocks.Select(b => b.Bytes).Append(job.Code).Sum(bytes => Stored(bytes.Length)))
             {
-                RunnerProtocol.WriteFrame(_qemu.StandardInput.BaseStream, payload);
-                return RunnerProtocol.ReadFrame(_qemu.StandardOutput.BaseStream, MaxFrame);
-            });
-            if (!exchange.Wait(AnswerTimeout))
-            {
-                _broken = true;
-                _qemu.Kill();
-                throw new TimeoutException($"the runner did not answer within {AnswerTimeout.TotalSeconds} s (a crash or a hang in the code)");
+                _stored.Clear();
+                _storeUsed = 0;
             }
-            return RunnerProtocol.ParseResult(exchange.Result, job);
+            return RunnerProtocol.ParseResult(Exchange(RunnerProtocol.Serialize(job, StoredAt)), job);
         }
+    }
+
+    /// <summary>Store bytes a string of this length takes: none if it goes inline, else its length padded to 4.</summary>
+    private static long Stored(int length) => length < StoreFrom ? 0 : (length + 3) & ~3;
+
+    /// <summary>
+    /// Where the runner's store holds <paramref name="bytes"/>, sending them there first if they are not;
+    /// null (send inline) for short strings, cheaper inline than a round trip, and when the store is full.
+    /// </summary>
+    private uint? StoredAt(byte[] bytes)
+    {
+        if (Stored(bytes.Length) == 0) return null;
+        string key = Convert.ToHexString(SHA256.HashData(bytes));
+        if (_stored.TryGetValue(key, out uint at)) return at;
+        if (Hello.StoreSize - _storeUsed < Stored(bytes.Length)) return null;
+        at = _storeUsed;
+        RunnerProtocol.ParseStored(Exchange(RunnerProtocol.SerializeStore(at, bytes)));
+        _stored[key] = at;
+        _storeUsed += (uint)Stored(bytes.Length);
+        return at;
+    }
+
+    private byte[] Exchange(byte[] payload)
+    {
+        var exchange = Task.Run(() =>
+        {
+            RunnerProtocol.WriteFrame(_qemu.StandardInput.BaseStream, payload);
+            return RunnerProtocol.ReadFrame(_qemu.StandardOutput.BaseStream, MaxFrame);
+        });
+        if (!exchange.Wait(AnswerTimeout))
+        {
+            _broken = true;
+            _qemu.Kill();
+            throw new TimeoutException($"the runner did not answer within {AnswerTimeout.TotalSeconds} s (a crash or a hang in the code)");
+        }
+        return exchange.Result;
     }
 
     private static RunnerBoard Boot()

@@ -5,16 +5,22 @@ namespace Firmware.Thumb2.Tests.Emulation;
 /// <summary>A memory block the runner writes into its arena before a run and reads back after it.</summary>
 public sealed record Block(uint Address, byte[] Bytes);
 
+/// <summary>
+/// A map as the runner's helpers see it (struct runner_map): its shape, where its values are, and
+/// <paramref name="State"/>, the arena block holding a hash map's nodes or a ring buffer's positions and ring (0 for an array).
+/// </summary>
+public sealed record RunnerMap(uint Type, uint Values, uint KeySize, uint ValueSize, uint MaxEntries, bool ReadOnly, uint State);
+
 /// <summary>One run: relocated code, the env's inputs, the regions and maps, and the memory to set up.</summary>
 public sealed record Job(byte[] Code, uint R1, uint R2, uint Budget, uint StackShift, uint Repeat, IReadOnlyList<(uint Base, uint Size, uint Rights)> Regions,
-    IReadOnlyList<(uint Values, uint ValueSize, uint MaxEntries)> Maps, IReadOnlyList<Block> Blocks);
+    IReadOnlyList<RunnerMap> Maps, IReadOnlyList<Block> Blocks);
 
 /// <summary>What the runner reports for a job; <see cref="Blocks"/> are the job's blocks after the run.</summary>
 public sealed record JobResult(uint Exception, uint Fault, uint FaultInstruction, uint FaultAddress, uint BudgetLeft, ulong R0,
     ulong Cycles, IReadOnlyList<byte[]> Blocks);
 
 /// <summary>What the runner announces at boot: where code and data go, and the addresses relocations resolve to.</summary>
-public sealed record Hello(uint CodeArea, uint CodeCapacity, uint Arena, uint ArenaSize, uint MapsTable,
+public sealed record Hello(uint CodeArea, uint CodeCapacity, uint Arena, uint ArenaSize, uint MapsTable, uint StoreSize,
     IReadOnlyDictionary<int, uint> Helpers, IReadOnlyList<uint> Runtime);
 
 /// <summary>
@@ -24,8 +30,12 @@ public sealed record Hello(uint CodeArea, uint CodeCapacity, uint Arena, uint Ar
 public static class RunnerProtocol
 {
     public const uint Magic = 0x4e555254;
-    public const uint Version = 1;
+    public const uint Version = 2;
+
+    /// <summary>Bytes of one struct runner_map: a map relocation resolves to the maps table plus this times the map's number.</summary>
+    public const uint MapEntrySize = 28;
     private const uint StatusRan = 0, StatusBadFrame = 1, StatusBadJob = 2;
+    private const uint MessageJob = 0, MessageStore = 1, Inline = 0xffffffff;
 
     public static uint Fnv1a(ReadOnlySpan<byte> data)
     {
@@ -78,19 +88,32 @@ public static class RunnerProtocol
         var r = new Reader(payload);
         uint version = r.U32();
         if (version != Version) throw new InvalidDataException($"runner speaks version {version}, not {Version}");
-        uint codeArea = r.U32(), codeCapacity = r.U32(), arena = r.U32(), arenaSize = r.U32(), maps = r.U32();
+        uint codeArea = r.U32(), codeCapacity = r.U32(), arena = r.U32(), arenaSize = r.U32(), maps = r.U32(), storeSize = r.U32();
         var helpers = new Dictionary<int, uint>();
         for (uint i = r.U32(); i > 0; i--) helpers[(int)r.U32()] = r.U32();
         var runtime = new List<uint>();
         for (uint i = r.U32(); i > 0; i--) runtime.Add(r.U32());
         r.End();
-        return new Hello(codeArea, codeCapacity, arena, arenaSize, maps, helpers, runtime);
+        return new Hello(codeArea, codeCapacity, arena, arenaSize, maps, storeSize, helpers, runtime);
     }
 
-    public static byte[] Serialize(Job job)
+    /// <summary>A job; <paramref name="storedAt"/> gives the store offset of a byte string the runner already holds, or null to send it inline.</summary>
+    public static byte[] Serialize(Job job, Func<byte[], uint?> storedAt)
     {
         var w = new Writer();
-        w.Bytes(job.Code);
+        w.U32(MessageJob);
+        void String(byte[] bytes)
+        {
+            w.U32((uint)bytes.Length);
+            if (storedAt(bytes) is { } at)
+                w.U32(at);
+            else
+            {
+                w.U32(Inline);
+                w.Padded(bytes);
+            }
+        }
+        String(job.Code);
         w.U32(job.R1);
         w.U32(job.R2);
         w.U32(job.Budget);
@@ -99,10 +122,32 @@ public static class RunnerProtocol
         w.U32((uint)job.Regions.Count);
         foreach (var (start, size, rights) in job.Regions) { w.U32(start); w.U32(size); w.U32(rights); }
         w.U32((uint)job.Maps.Count);
-        foreach (var (values, valueSize, maxEntries) in job.Maps) { w.U32(values); w.U32(valueSize); w.U32(maxEntries); }
+        foreach (var map in job.Maps)
+        {
+            w.U32(map.Type); w.U32(map.Values); w.U32(map.KeySize); w.U32(map.ValueSize); w.U32(map.MaxEntries);
+            w.U32(map.ReadOnly ? 1u : 0u); w.U32(map.State);
+        }
         w.U32((uint)job.Blocks.Count);
-        foreach (var block in job.Blocks) { w.U32(block.Address); w.Bytes(block.Bytes); }
+        foreach (var block in job.Blocks) { w.U32(block.Address); String(block.Bytes); }
         return w.ToArray();
+    }
+
+    public static byte[] SerializeStore(uint offset, byte[] bytes)
+    {
+        var w = new Writer();
+        w.U32(MessageStore);
+        w.U32(offset);
+        w.U32((uint)bytes.Length);
+        w.Padded(bytes);
+        return w.ToArray();
+    }
+
+    public static void ParseStored(byte[] payload)
+    {
+        var r = new Reader(payload);
+        uint status = r.U32();
+        r.End();
+        if (status != StatusRan) throw new InvalidDataException($"the runner refused to store bytes (status {status})");
     }
 
     public static JobResult ParseResult(byte[] payload, Job job)
@@ -135,10 +180,9 @@ public static class RunnerProtocol
             _stream.Write(bytes);
         }
 
-        /// <summary>A length, the bytes, padding to 4.</summary>
-        public void Bytes(byte[] bytes)
+        /// <summary>The bytes, padding to 4.</summary>
+        public void Padded(byte[] bytes)
         {
-            U32((uint)bytes.Length);
             _stream.Write(bytes);
             _stream.Write(new byte[(4 - bytes.Length % 4) % 4]);
         }

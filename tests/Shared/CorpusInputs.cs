@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Firmware.Tools.Tests.Corpus;
+namespace Firmware.Testing;
 
 /// <summary>One input buffer; the name appears in failure messages and is the file name the native driver reads.</summary>
 public sealed record CorpusInput(string Name, byte[] Bytes);
