@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace Firmware.Thumb2.Tests.Emulation;
 
 /// <summary>
-/// The conformance runner (Runner/runner.c on the mps2-an386 SDK) built with arm-none-eabi-gcc and booted
+/// The Thumb-2 test runner (Runner/runner.c on the mps2-an386 SDK) built with arm-none-eabi-gcc and booted
 /// once per test process under qemu-system-arm, its UART on qemu's stdin/stdout. Jobs go one at a time;
 /// a runner that does not answer within the timeout is killed and every later job fails.
 /// </summary>

@@ -1,5 +1,5 @@
 /*
- * The conformance runner: boots once under qemu-system-arm (mps2-an386), then runs the compiled
+ * The Thumb-2 test runner: boots once under qemu-system-arm (mps2-an386), then runs the compiled
  * programs the host test sends over UART0 and answers each with its outcome. The framing, the hello
  * and the job/result layouts are described once here and once in RunnerProtocol.cs:
  *
