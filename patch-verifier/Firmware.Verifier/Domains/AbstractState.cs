@@ -18,7 +18,13 @@ internal sealed class AbstractState(List<Frame> frames, Scalar bufferLength, Zon
     public int Depth => Frames.Count - 1;
     public RegisterValue[] Registers => Current.Registers;
 
-    public AbstractState Clone() => new([.. Frames.Select(f => f.Clone())], BufferLength, Zone);
+    public AbstractState Clone()
+    {
+        // A loop rather than LINQ: every block and every taken branch copies its state.
+        var frames = new List<Frame>(Frames.Count);
+        foreach (var frame in Frames) frames.Add(frame.Clone());
+        return new(frames, BufferLength, Zone);
+    }
 
     public AbstractState Join(AbstractState other, Thresholds? widen)
     {
