@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Firmware.Ebpf.Programs;
 using Fwctl.Commands;
+using Spectre.Console;
 
 namespace Fwctl;
 
@@ -36,6 +37,19 @@ public static class Cli
             return UsageError;
         }
     }
+
+    /// <summary>
+    /// Writes a table to the current standard output. When it goes to a file or a pipe the table keeps its
+    /// rows on one line each (160 columns) instead of wrapping every cell to 80 for a terminal that is not there.
+    /// </summary>
+    public static void WriteTable(Table table)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        if (Console.IsOutputRedirected) console.Profile.Width = RedirectedWidth;
+        console.Write(table);
+    }
+
+    private const int RedirectedWidth = 160;
 
     private static string OneLine(string message) =>
         string.Join(' ', message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -42,6 +42,18 @@ public sealed class BoardTests(CortexKit kit, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_stub_answers_a_container_list_with_none()
+    {
+        await using var board = await kit.BootAsync();
+        await using var serial = board.OpenSerial();
+
+        var (device, containers) = await ContainerReader.ReadAsync(serial, UploaderOptions.ForBaud(Mps2Qemu.Baud), CancellationToken.None);
+
+        Assert.Equal("mps2-an386-0001", device.DeviceId);
+        Assert.Empty(containers);
+    }
+
+    [Fact]
     public async Task A_replacement_takes_over_and_a_later_sequence_replaces_it()
     {
         await using var board = await kit.BootAsync();

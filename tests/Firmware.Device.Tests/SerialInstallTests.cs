@@ -4,7 +4,7 @@ using Firmware.Protocol.Serial;
 
 namespace Firmware.Device.Tests;
 
-/// <summary>fwagent --serial: what is uploaded over a real pty pair (socat), packages and signed commands, is acted on once, and the device's answer comes back.</summary>
+/// <summary>fwagent --serial: what is uploaded over a real pty pair (socat), packages and signed commands, is acted on once, and the device's answer comes back; its containers can be listed on the same line.</summary>
 public sealed class SerialInstallTests(PatchKit kit) : IClassFixture<PatchKit>
 {
     [Fact]
@@ -38,6 +38,7 @@ public sealed class SerialInstallTests(PatchKit kit) : IClassFixture<PatchKit>
             var deployed = await Upload(kit.PackContainer(kit.Example("packet_rate_limit"), "limiter", 1), port);
             Assert.True(deployed.Applied, deployed.Reason);
             Assert.StartsWith("container limiter (sequence 1) deployed and running", deployed.Reason);
+            Assert.Equal([("limiter", 1ul, "running")], await ListOverSerial(port));
 
             byte[] stop = FleetCommand.ForContainer("serial-c", CommandAction.ContainerStop, "limiter").Sign(kit.Key);
             var stopped = await Upload(stop, port);
@@ -45,6 +46,7 @@ public sealed class SerialInstallTests(PatchKit kit) : IClassFixture<PatchKit>
             Assert.Equal("container limiter stopped", stopped.Reason);
             Assert.StartsWith("already handled: ", (await Upload(stop, port)).Reason); // a replay is not acted on again
             Assert.Equal("stopped", Containers(agent).Single().GetProperty("state").GetString());
+            Assert.Equal([("limiter", 1ul, "stopped")], await ListOverSerial(port));
 
             var elsewhere = await Upload(FleetCommand.ForContainer("other-device", CommandAction.ContainerRemove, "limiter").Sign(kit.Key), port);
             Assert.False(elsewhere.Applied);
@@ -57,6 +59,7 @@ public sealed class SerialInstallTests(PatchKit kit) : IClassFixture<PatchKit>
             var removed = await Upload(FleetCommand.ForContainer("serial-c", CommandAction.ContainerRemove, "limiter").Sign(kit.Key), port);
             Assert.True(removed.Applied, removed.Reason);
             Assert.Empty(Containers(agent));
+            Assert.Empty(await ListOverSerial(port));
         });
     }
 
@@ -82,6 +85,16 @@ public sealed class SerialInstallTests(PatchKit kit) : IClassFixture<PatchKit>
 
     private static List<System.Text.Json.JsonElement> Containers(AgentProcess agent) =>
         [.. agent.Send("status")!.Value.GetProperty("status").GetProperty("containers").EnumerateArray()];
+
+    /// <summary>What `fwctl container list --serial` reads: each container's name, sequence and state.</summary>
+    private static async Task<List<(string, ulong, string)>> ListOverSerial(string port)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var stream = SerialPortStream.Open(port, 115200);
+        var (device, containers) = await ContainerReader.ReadAsync(stream, UploaderOptions.ForBaud(115200), limit.Token);
+        Assert.Equal("serial-c", device.DeviceId);
+        return [.. containers.Select(c => (c.Name, c.Sequence, c.State))];
+    }
 
     private static async Task<UploadResult> Upload(byte[] package, string port)
     {

@@ -6,7 +6,8 @@ namespace Firmware.Device.Transport;
 /// <summary>
 /// A device's serial port (fwagent --serial): what `fwctl push --serial` uploads (a signed package, or a
 /// signed command such as `fwctl container stop --serial`) is handed to the agent as any transport's
-/// command is (verified, acted on at most once), and the result goes back to the host. A link that fails
+/// command is (verified, acted on at most once), and the result goes back to the host; `fwctl container
+/// list --serial` reads its containers. A link that fails
 /// (the cable pulled, the host gone) is reopened; the upload in progress resumes from its last acked offset.
 /// </summary>
 public sealed class SerialTransport(DeviceAgent agent, string port, int baud, Action<string> log)
@@ -14,7 +15,7 @@ public sealed class SerialTransport(DeviceAgent agent, string port, int baud, Ac
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var receiver = new PackageReceiver(new ReceiverOptions(agent.Id, agent.Board.Name),
-            (package, _) => Task.FromResult(Apply(package)));
+            (package, _) => Task.FromResult(Apply(package)), () => agent.Report().Containers ?? []);
         while (!cancellationToken.IsCancellationRequested)
         {
             try

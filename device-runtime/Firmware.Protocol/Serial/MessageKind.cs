@@ -12,10 +12,12 @@ public enum MessageKind : byte
     Commit = 0x04,
     Query = 0x05,
     ReadCounters = 0x06,
+    ReadContainer = 0x07,
     Identify = 0x81,
     Ack = 0x82,
     Status = 0x83,
     Counters = 0x84,
+    ContainerEntry = 0x85,
 }
 
 public static class MessageKinds

@@ -1,3 +1,5 @@
+using Firmware.Protocol.Fleet;
+
 namespace Firmware.Protocol.Serial;
 
 /// <summary>
@@ -33,6 +35,8 @@ public abstract record Message
             MessageKind.Status => new UploadStatus(r.U32(), (StatusCode)r.U8(), r.RestAsString()),
             MessageKind.ReadCounters => new ReadCounters(),
             MessageKind.Counters => new Counters(ReadCounterList(ref r)),
+            MessageKind.ReadContainer => new ReadContainer(r.U16()),
+            MessageKind.ContainerEntry => ContainerEntry.Read(ref r),
             _ => throw new MessageFormatException($"kind 0x{(byte)frame.Kind:x2} has no payload layout"),
         };
         r.End();
@@ -131,5 +135,39 @@ public sealed record Counters(IReadOnlyList<Counter> Values) : Message
     {
         foreach (var counter in Values) w.ShortString(counter.Name).I64(counter.Value);
         return w;
+    }
+}
+
+/// <summary>Host to device: the container at <see cref="Index"/> in the device's list. Answered by <see cref="ContainerEntry"/>.</summary>
+public sealed record ReadContainer(ushort Index) : Message
+{
+    public override MessageKind Kind => MessageKind.ReadContainer;
+    private protected override WireWriter Write(WireWriter w) => w.U16(Index);
+}
+
+/// <summary>
+/// Device to host: how many containers it has and the one asked for, with the counters the fleet's
+/// status carries (<see cref="ContainerStateReport"/>); no report when the index is past the end.
+/// The last fault is cut to fit the frame.
+/// </summary>
+public sealed record ContainerEntry(ushort Index, ushort Total, ContainerStateReport? Report) : Message
+{
+    public override MessageKind Kind => MessageKind.ContainerEntry;
+
+    private protected override WireWriter Write(WireWriter w)
+    {
+        w.U16(Index).U16(Total);
+        if (Report is not { } c) return w;
+        return w.ShortString(c.Name).I64((long)c.Sequence).ShortString(c.State).I64(c.Runs).I64(c.Faults).I64(c.BudgetHits).I64(c.Throttled)
+            .I64(c.MeanNs).I64(c.MaxNs).I64(c.Published).I64(c.Dropped).RestString(c.LastFault ?? "");
+    }
+
+    internal static ContainerEntry Read(ref WireReader r)
+    {
+        ushort index = r.U16(), total = r.U16();
+        if (r.AtEnd) return new ContainerEntry(index, total, null);
+        var report = new ContainerStateReport(r.ShortString(), (ulong)r.I64(), r.ShortString(), r.I64(), r.I64(), r.I64(), r.I64(), r.I64(), r.I64(), r.I64(), r.I64(),
+            r.RestAsString() is { Length: > 0 } fault ? fault : null);
+        return new ContainerEntry(index, total, report);
     }
 }

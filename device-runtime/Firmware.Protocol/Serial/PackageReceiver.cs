@@ -1,7 +1,9 @@
+using Firmware.Protocol.Fleet;
+
 namespace Firmware.Protocol.Serial;
 
 /// <summary>
-/// The device side of the serial upload: answers Hello, Begin, Data, Query and Commit, reassembles the
+/// The device side of the serial link: answers Hello, Begin, Data, Query and Commit, reassembles the
 /// package in order, checks its size and SHA-256, and calls the handler exactly once per upload id.
 /// <para>
 /// Usage (fwagent --serial): create one receiver for the device's lifetime with the device's id and board
@@ -19,7 +21,11 @@ namespace Firmware.Protocol.Serial;
 /// host keeps re-sending its Commit until the answer comes. Handler exceptions become a Rejected result.
 /// </para>
 /// </summary>
-public sealed class PackageReceiver(ReceiverOptions options, Func<byte[], CancellationToken, Task<ApplyResult>> apply)
+/// <param name="options">The device's id, board and limits.</param>
+/// <param name="apply">Checks and acts on an uploaded package or command.</param>
+/// <param name="containers">The device's containers, for ReadContainer (none when null).</param>
+public sealed class PackageReceiver(ReceiverOptions options, Func<byte[], CancellationToken, Task<ApplyResult>> apply,
+    Func<IReadOnlyList<ContainerStateReport>>? containers = null)
 {
     private readonly Dictionary<uint, UploadStatus> _results = [];
     private readonly Queue<uint> _resultOrder = new();
@@ -64,6 +70,9 @@ public sealed class PackageReceiver(ReceiverOptions options, Func<byte[], Cancel
                 return await CommitAsync(commit.UploadId, cancellationToken);
             case ReadCounters:
                 return new Counters([]); // this receiver keeps no firmware counters
+            case ReadContainer read:
+                var list = containers?.Invoke() ?? [];
+                return new ContainerEntry(read.Index, (ushort)Math.Min(list.Count, ushort.MaxValue), read.Index < list.Count ? list[read.Index] : null);
             default:
                 Stats.StaleFrame();
                 return null;

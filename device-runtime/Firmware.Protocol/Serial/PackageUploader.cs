@@ -77,9 +77,7 @@ public sealed class PackageUploader
         try
         {
             await using var link = new SerialLink(stream, _stats);
-            var device = (Identify)await link.RequestAsync(new Hello(Message.ProtocolVersion), m => m is Identify, _options.FrameTimeout, _options.Attempts, cancellationToken);
-            if (device.Version != Message.ProtocolVersion)
-                throw new InvalidDataException($"device {device.DeviceId} speaks serial protocol version {device.Version}; this host speaks {Message.ProtocolVersion}");
+            var device = await link.HelloAsync(_options.FrameTimeout, _options.Attempts, cancellationToken);
             int chunk = Math.Min(_options.ChunkBytes, device.MaxPayload - UploadData.HeaderBytes);
             if (chunk <= 0)
                 throw new InvalidDataException($"device {device.DeviceId} takes Data payloads of {device.MaxPayload} bytes, too small for any data");

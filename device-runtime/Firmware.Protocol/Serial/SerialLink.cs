@@ -132,6 +132,15 @@ public sealed class SerialLink : IAsyncDisposable
         throw new LinkException($"no answer to {request.Kind} after {attempts} attempts {timeout.TotalMilliseconds:0} ms apart");
     }
 
+    /// <summary>Opens a conversation: Hello, answered by who the device is; throws <see cref="InvalidDataException"/> for another protocol version.</summary>
+    public async Task<Identify> HelloAsync(TimeSpan timeout, int attempts, CancellationToken cancellationToken)
+    {
+        var device = (Identify)await RequestAsync(new Hello(Message.ProtocolVersion), m => m is Identify, timeout, attempts, cancellationToken);
+        if (device.Version != Message.ProtocolVersion)
+            throw new InvalidDataException($"device {device.DeviceId} speaks serial protocol version {device.Version}; this host speaks {Message.ProtocolVersion}");
+        return device;
+    }
+
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Firmware.Protocol.Fleet;
 using Firmware.Protocol.Packages;
+using Firmware.Protocol.Serial;
 using Firmware.Tools.Fleet;
 using Firmware.Tools.Packaging;
 using Spectre.Console;
@@ -63,7 +64,7 @@ public static class ContainerCommand
         var table = new Table().AddColumns("device", "result", "message");
         foreach (var (device, result) in answers)
             table.AddRow(Markup.Escape(device), result is null ? "no answer" : result.Ok ? "done" : "refused", Markup.Escape(result?.Message ?? $"nothing within {timeout.TotalSeconds:0} s"));
-        AnsiConsole.Write(table);
+        Cli.WriteTable(table);
         int done = answers.Count(a => a.Result is { Ok: true });
         Console.Out.WriteLine($"container: {done} of {answers.Count} device(s) did it");
         return done == answers.Count ? Cli.Ok : Cli.No;
@@ -71,29 +72,63 @@ public static class ContainerCommand
 
     private static Command List()
     {
-        var broker = new Option<string>("--broker") { HelpName = "URL", Description = "The fleet's MQTT 5 broker", Required = true };
+        var broker = new Option<string?>("--broker") { HelpName = "URL", Description = "The fleet's MQTT 5 broker: every device's containers" };
+        var serial = new Option<string?>("--serial") { HelpName = "PORT", Description = "One device's containers, read over its serial port instead" };
+        var baud = new Option<int>("--baud") { HelpName = "B", Description = "Line speed", DefaultValueFactory = _ => 115200 };
         var json = new Option<bool>("--json") { Description = "One JSON object: {\"containers\": [{\"device\": ..., ...counters}]}" };
-        var command = new Command("list", "One row per container on every device: state, runs, faults, budget hits, mean and max ns per run, telemetry") { broker, json };
-        command.SetAction(parse => Show(FleetPush.ParseBroker(parse.GetValue(broker)!), parse.GetValue(json)).GetAwaiter().GetResult());
+        var command = new Command("list", "One row per container on every device: state, runs, faults, budget hits, mean and max ns per run, telemetry") { broker, serial, baud, json };
+        command.SetAction(parse =>
+        {
+            var rows = (parse.GetValue(broker), parse.GetValue(serial)) switch
+            {
+                ({ } url, null) => FromFleet(FleetPush.ParseBroker(url)).GetAwaiter().GetResult(),
+                (null, { } port) => FromSerial(port, parse.GetValue(baud)),
+                (null, null) => throw new UsageException("container list needs --broker URL or --serial PORT"),
+                _ => throw new UsageException("container list takes --broker or --serial, not both"),
+            };
+            Show(rows, parse.GetValue(json));
+            return Cli.Ok;
+        });
         return command;
     }
 
-    private static async Task<int> Show(BrokerAddress broker, bool json)
+    private sealed record Listing(IReadOnlyList<(string Device, ContainerStateReport Container)> Rows, int Devices);
+
+    private static async Task<Listing> FromFleet(BrokerAddress broker)
     {
         await using var fleet = await FleetPush.Connect(broker);
         var devices = await fleet.DevicesAsync(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(5), CancellationToken.None);
-        var rows = devices.SelectMany(d => (d.Report?.Containers ?? []).Select(c => (Device: d.Id, Container: c))).ToList();
+        return new Listing([.. devices.SelectMany(d => (d.Report?.Containers ?? []).Select(c => (d.Id, c)))], devices.Count);
+    }
+
+    private static Listing FromSerial(string port, int baud)
+    {
+        var options = UploaderOptions.ForBaud(baud);
+        try
+        {
+            using var stream = SerialPortStream.Open(port, baud);
+            var (device, containers) = ContainerReader.ReadAsync(stream, options, CancellationToken.None).GetAwaiter().GetResult();
+            return new Listing([.. containers.Select(c => (device.DeviceId, c))], 1);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or LinkException)
+        {
+            throw new UsageException($"{port}: {e.Message}");
+        }
+    }
+
+    private static void Show(Listing listing, bool json)
+    {
+        var rows = listing.Rows;
         if (json)
         {
             Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { Containers = rows.Select(r => new { r.Device, r.Container }) }, FleetJson.Options));
-            return Cli.Ok;
+            return;
         }
         var table = new Table().AddColumns("device", "container", "state", "runs", "faults", "budget hits", "throttled", "mean ns", "max ns", "published", "dropped", "last fault");
         foreach (var (device, c) in rows)
             table.AddRow(Markup.Escape(device), Markup.Escape($"{c.Name}#{c.Sequence}"), c.State, $"{c.Runs:N0}", $"{c.Faults}", $"{c.BudgetHits}", $"{c.Throttled:N0}",
                 $"{c.MeanNs:N0}", $"{c.MaxNs:N0}", $"{c.Published:N0}", $"{c.Dropped:N0}", Markup.Escape(c.LastFault ?? ""));
-        AnsiConsole.Write(table);
-        Console.Out.WriteLine($"{rows.Count} container(s) on {devices.Count} device(s)");
-        return Cli.Ok;
+        Cli.WriteTable(table);
+        Console.Out.WriteLine($"{rows.Count} container(s) on {listing.Devices} device(s)");
     }
 }

@@ -89,7 +89,7 @@ public static class FleetDemo
             table.AddRow(device.Agent.Id, patch is null ? "none" : $"{patch.Hook}#{patch.Sequence}", patch?.State.ToString().ToLowerInvariant() ?? "",
                 $"{patch?.Statistics.Runs ?? 0:N0}", $"{before.PerDevice[device.Agent.Id]:N0}", $"{after.PerDevice[device.Agent.Id]:N0}");
         }
-        AnsiConsole.Write(table);
+        Cli.WriteTable(table);
         foreach (var device in fleet.Devices) device.Agent.Gateway.Stop();
         return report.Succeeded && after.Overruns == 0 ? Cli.Ok : Cli.No;
     }

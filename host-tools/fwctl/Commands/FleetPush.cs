@@ -80,7 +80,7 @@ public static class FleetPush
         var table = new Table().AddColumns("device", "state", "message");
         foreach (var device in report.Devices)
             table.AddRow(Markup.Escape(device.Device), Markup.Escape(device.State.ToString().ToLowerInvariant()), Markup.Escape(device.Message));
-        AnsiConsole.Write(table);
+        Cli.WriteTable(table);
         Console.Out.WriteLine($"push: {report.Summary}");
         return report.Succeeded ? Cli.Ok : Cli.No;
     }

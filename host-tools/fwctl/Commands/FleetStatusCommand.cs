@@ -35,7 +35,7 @@ public static class FleetStatusCommand
             table.AddRow(Markup.Escape(d.Id), d.Online ? "yes" : "no", Markup.Escape(d.Report?.Board ?? "?"), Markup.Escape(d.Report?.FirmwareBuildId[..Math.Min(12, d.Report.FirmwareBuildId.Length)] ?? "?"),
                 Markup.Escape(d.Report?.Group ?? ""), Markup.Escape(string.Join(", ", d.Report?.Patches.Select(p => $"{p.Hook}#{p.Sequence} {p.State}") ?? [])),
                 Markup.Escape(string.Join(", ", d.Report?.Containers?.Select(c => $"{c.Name}#{c.Sequence} {c.State}") ?? [])));
-        AnsiConsole.Write(table);
+        Cli.WriteTable(table);
         Console.Out.WriteLine($"{devices.Count} device(s), {devices.Count(d => d.Online)} online");
         return Cli.Ok;
     }

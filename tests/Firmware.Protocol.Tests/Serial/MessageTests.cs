@@ -1,3 +1,4 @@
+using Firmware.Protocol.Fleet;
 using Firmware.Protocol.Serial;
 
 namespace Firmware.Protocol.Tests.Serial;
@@ -17,6 +18,10 @@ public sealed class MessageTests
         new ReadCounters(),
         new Counters([new Counter("packets", 1234), new Counter("calibrate(0)", -400), new Counter("", long.MinValue)]),
         new Counters([]),
+        new ReadContainer(3),
+        new ContainerEntry(0, 2, new ContainerStateReport("limiter", 7, "running", 1200, 0, 1, 30, 850, 9000, 12, 3, null)),
+        new ContainerEntry(1, 2, new ContainerStateReport("average", ulong.MaxValue, "faulted", 5, 1, 0, 0, 0, 0, 0, 0, "invalid read of 8 bytes at 0x7f00")),
+        new ContainerEntry(2, 2, null),
     ];
 
     [Theory]
@@ -53,8 +58,22 @@ public sealed class MessageTests
     [InlineData(MessageKind.Status, new byte[] { 1, 0, 0, 0, 1, 0xC3 })]
     [InlineData(MessageKind.ReadCounters, new byte[] { 0 })]
     [InlineData(MessageKind.Counters, new byte[] { 2, (byte)'a', (byte)'b', 1, 2, 3 })]
+    [InlineData(MessageKind.ReadContainer, new byte[] { 1 })]
+    [InlineData(MessageKind.ContainerEntry, new byte[] { 0, 0, 1, 0, 1, (byte)'c', 7 })]
     public void Payloads_that_do_not_fit_their_kind_are_refused(MessageKind kind, byte[] payload) =>
         Assert.Throws<MessageFormatException>(() => Message.Parse(new Frame(kind, 0, payload)));
+
+    [Fact]
+    public void A_container_entry_carries_the_fleet_reports_fields_and_no_report_past_the_end()
+    {
+        var report = new ContainerStateReport("limiter", 7, "stopped", 1200, 2, 1, 30, 850, 9000, 12, 3, "budget exceeded");
+
+        var entry = (ContainerEntry)Message.Parse(new ContainerEntry(4, 9, report).ToFrame(0));
+        var past = (ContainerEntry)Message.Parse(new ContainerEntry(9, 9, null).ToFrame(0));
+
+        Assert.Equal((4, 9, report), (entry.Index, entry.Total, entry.Report));
+        Assert.Equal((9, 9, (ContainerStateReport?)null), (past.Index, past.Total, past.Report));
+    }
 
     [Fact]
     public void Long_reasons_are_cut_to_fit_one_frame()
