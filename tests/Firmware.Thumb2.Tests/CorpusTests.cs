@@ -44,7 +44,8 @@ public class CorpusTests(ITestOutputHelper output)
                 {
                     var expected = BoardRun.OnInterpreter(instance, (byte[])input.Bytes.Clone());
                     var (actual, _) = board.Run(input.Bytes, budget);
-                    if (!actual.Matches(expected))
+                    // The corpus programs run to the end (the host tests check them against gcc): a fault would leave them untested.
+                    if (expected.Value is null || !actual.Matches(expected))
                     {
                         // Later inputs start from the state this one left: one difference per program.
                         failures.Add($"{source.Name} on {input.Name}: interpreter {expected}\n    board {actual}");
