@@ -94,7 +94,7 @@ internal static class Differences
     /// <para>
     /// Every pair is weighed, not only those either zone bounds: two sides' intervals alone can prove a
     /// difference the joined intervals lose (x - y &lt;= 2 from x = 5, y = 3 and x = 10, y = 9). The pairs
-    /// are few (variables holding non-constant numbers on both sides); visiting the frames' 76 variables
+    /// are few (variables holding non-constant numbers on both sides); visiting the frames' 79 variables
     /// to find them was the cost, so only variables that hold values are visited, each read once.
     /// </para>
     /// </summary>
@@ -106,10 +106,10 @@ internal static class Differences
         int count = 0;
         for (int f = 0; f < joined.Frames.Count; f++)
         {
-            // Not a run's end: the join may have taken a side's end shorter than that side's run (a run covers
+            // Not runs' ends: the join may have taken a side's end shorter than that side's run (a run covers
             // every shorter one), so that side's bounds do not hold of it. Its link relates it, when it has one.
             foreach (int i in held[..joined.Frames[f].HeldVariables(held)])
-                if (i != Frame.Variables - 1 && Candidate(Variable(joined, f, i)) && Usable(Variable(a, f, i)) && Usable(Variable(b, f, i)))
+                if (i < Frame.FirstRunEnd && Candidate(Variable(joined, f, i)) && Usable(Variable(a, f, i)) && Usable(Variable(b, f, i)))
                     candidates[count++] = (f, i);
         }
         if (Candidate(BufferLength(joined)) && Usable(BufferLength(a)) && Usable(BufferLength(b)))

@@ -47,32 +47,37 @@ internal sealed class Frame(RegisterValue[] registers, StackFrame stack, int ret
         var registers = new RegisterValue[Registers.Length];
         for (int i = 0; i < registers.Length; i++)
             registers[i] = widen is null ? Registers[i].Join(other.Registers[i]) : Registers[i].Widen(other.Registers[i], widen);
-        var stack = Stack.Join(other.Stack, widen, out var endA, out var endB);
+        Span<RegisterValue> endsA = stackalloc RegisterValue[StackFrame.MaxRuns], endsB = stackalloc RegisterValue[StackFrame.MaxRuns];
+        var stack = Stack.Join(other.Stack, widen, endsA, endsB);
         var joined = new Frame(registers, stack, ReturnPc) { _stackShared = ReferenceEquals(stack, Stack) || ReferenceEquals(stack, other.Stack) };
         Span<int> held = stackalloc int[Variables];
         held = held[..joined.HeldVariables(held)];
         Span<RegisterValue> a = stackalloc RegisterValue[Variables], b = stackalloc RegisterValue[Variables];
-        CopyVariables(a, held, endA);
-        other.CopyVariables(b, held, endB);
+        CopyVariables(a, held, endsA[..stack.RunCount]);
+        other.CopyVariables(b, held, endsB[..stack.RunCount]);
         Links.Relink(joined, held, a, b, depth);
-        if (stack.RunEnd is { Id: 0 }) Links.LinkRunEnd(joined, held, a, b, depth);
+        for (int r = 0; r < stack.RunCount; r++)
+            if (stack.RunEnd(r).Id == 0) Links.LinkRunEnd(joined, held, a, b, depth, FirstRunEnd + r);
         return joined;
     }
 
-    /// <summary>Registers, then the stack's spill slots, then where its filled run ends: the values links can tie together.</summary>
-    public const int Variables = 11 + StackFrame.Slots + 1;
+    /// <summary>Registers, then the stack's spill slots, then where its filled runs end: the values links can tie together.</summary>
+    public const int Variables = FirstRunEnd + StackFrame.MaxRuns;
 
-    /// <summary>Variable <paramref name="index"/>; uninitialised for a slot without a spill or a stack without a run.</summary>
+    /// <summary>The variable where the stack's first filled run ends.</summary>
+    public const int FirstRunEnd = 11 + StackFrame.Slots;
+
+    /// <summary>Variable <paramref name="index"/>; uninitialised for a slot without a spill or a run the stack does not have.</summary>
     public RegisterValue Variable(int index) =>
         index < Registers.Length ? Registers[index]
-        : index < Variables - 1 ? Stack.SpillInSlot(index - Registers.Length) ?? RegisterValue.Uninitialized
-        : Stack.RunEnd ?? RegisterValue.Uninitialized;
+        : index < FirstRunEnd ? Stack.SpillInSlot(index - Registers.Length) ?? RegisterValue.Uninitialized
+        : index - FirstRunEnd < Stack.RunCount ? Stack.RunEnd(index - FirstRunEnd) : RegisterValue.Uninitialized;
 
     /// <summary>
     /// Writes the indices of the variables that hold a value into <paramref name="into"/>, in order, and
-    /// returns how many: every register, the slots holding a spill, the run's end if there is one. The
+    /// returns how many: every register, the slots holding a spill, the runs' ends. The
     /// rest read as uninitialised, which no link or bound involves, so joins visit only these: most of a
-    /// frame's 76 variables are empty stack slots.
+    /// frame's 79 variables are empty stack slots.
     /// </summary>
     public int HeldVariables(Span<int> into)
     {
@@ -80,18 +85,18 @@ internal sealed class Frame(RegisterValue[] registers, StackFrame stack, int ret
         for (int r = 0; r < Registers.Length; r++) into[count++] = r;
         for (int slot = 0; slot < StackFrame.Slots; slot++)
             if (Stack.HoldsSpill(slot)) into[count++] = Registers.Length + slot;
-        if (Stack.RunEnd is not null) into[count++] = Variables - 1;
+        for (int r = 0; r < Stack.RunCount; r++) into[count++] = FirstRunEnd + r;
         return count;
     }
 
     /// <summary>
     /// The variables as a join sees this side, at the joined frame's <paramref name="held"/> indices (a
-    /// join reads no others): <paramref name="runEnd"/> is where the stack join says its run ends.
+    /// join reads no others): <paramref name="runEnds"/> are where the stack join says its runs end.
     /// </summary>
-    private void CopyVariables(Span<RegisterValue> into, ReadOnlySpan<int> held, RegisterValue runEnd)
+    private void CopyVariables(Span<RegisterValue> into, ReadOnlySpan<int> held, ReadOnlySpan<RegisterValue> runEnds)
     {
         foreach (int i in held) into[i] = Variable(i);
-        into[^1] = runEnd;
+        runEnds.CopyTo(into[FirstRunEnd..]);
     }
 
     /// <summary>Sets a variable that holds a value (see <see cref="Variable"/>).</summary>
@@ -102,8 +107,8 @@ internal sealed class Frame(RegisterValue[] registers, StackFrame stack, int ret
             Registers[index] = value;
             return;
         }
-        if (index < Variables - 1) WritableStack.SetSpillInSlot(index - Registers.Length, value);
-        else WritableStack.SetRunEnd(value);
+        if (index < FirstRunEnd) WritableStack.SetSpillInSlot(index - Registers.Length, value);
+        else WritableStack.SetRunEnd(index - FirstRunEnd, value);
     }
 
     public bool SameAs(Frame other) => Registers.AsSpan().SequenceEqual(other.Registers) && Stack.SameAs(other.Stack);

@@ -93,7 +93,7 @@ internal static class Links
     }
 
     /// <summary>
-    /// Links the end of a filled stack run that <see cref="Relink"/> left unlinked. A run that reaches
+    /// Links the end of a filled stack run (variable <paramref name="index"/>) that <see cref="Relink"/> left unlinked. A run that reaches
     /// some end also reaches every smaller one, so each side's end may also be taken as the constant it
     /// surely reaches (its smallest value); the first variable that keeps the same distance to one of
     /// these on both sides becomes the end's link, and the end that distance from it. Failing that, a side
@@ -101,12 +101,13 @@ internal static class Links
     /// run, agree on end = variable + d (the array refilled from its start after a flush, while the other
     /// path is still filling it).
     /// </summary>
-    public static void LinkRunEnd(Frame joined, ReadOnlySpan<int> held, ReadOnlySpan<RegisterValue> a, ReadOnlySpan<RegisterValue> b, int depth)
+    public static void LinkRunEnd(Frame joined, ReadOnlySpan<int> held, ReadOnlySpan<RegisterValue> a, ReadOnlySpan<RegisterValue> b, int depth, int index)
     {
-        int index = Frame.Variables - 1;
         ReadOnlySpan<RegisterValue> endsA = [a[index], AtLeast(a[index])], endsB = [b[index], AtLeast(b[index])];
-        // The end's partners: the joined frame's other variables that hold values (the end is the last).
-        var others = held[^1] == index ? held[..^1] : held;
+        // The end's partners: the joined frame's registers and spills that hold values (runs' ends are last).
+        int partners = 0;
+        while (partners < held.Length && held[partners] < Frame.FirstRunEnd) partners++;
+        var others = held[..partners];
         // Linked ends first: a constant end links to any constant, which keeps no loop's progress.
         for (int i = 0; i < endsA.Length; i++)
         {
@@ -115,26 +116,26 @@ internal static class Links
                 foreach (int other in others)
                 {
                     if (!Relinkable(joined.Variable(other)) || Relation(endsA[i], a[other], endsB[j], b[other]) is not (1, var d)) continue;
-                    LinkEnd(joined, other, depth, endsA[i].Join(endsB[j]), d, shorter: i + j > 0);
+                    LinkEnd(joined, index, other, depth, endsA[i].Join(endsB[j]), d, shorter: i + j > 0);
                     return;
                 }
             }
         }
-        long start = joined.Stack.RunStart;
+        long start = joined.Stack.RunStart(index - Frame.FirstRunEnd);
         foreach (int other in others)
         {
             if (!Relinkable(joined.Variable(other))) continue;
             if ((Shorter(a[index], a[other], b[index], b[other], start) ?? Shorter(b[index], b[other], a[index], a[other], start)) is not long d) continue;
-            LinkEnd(joined, other, depth, RegisterValue.Of(a[other].Value.Shift(d)).Join(RegisterValue.Of(b[other].Value.Shift(d))), d, shorter: true);
+            LinkEnd(joined, index, other, depth, RegisterValue.Of(a[other].Value.Shift(d)).Join(RegisterValue.Of(b[other].Value.Shift(d))), d, shorter: true);
             return;
         }
     }
 
     /// <summary>
-    /// Makes the joined run's end <paramref name="end"/>, linked as variable <paramref name="other"/> + <paramref name="d"/>;
+    /// Makes the joined run's end (variable <paramref name="index"/>) <paramref name="end"/>, linked as variable <paramref name="other"/> + <paramref name="d"/>;
     /// <paramref name="shorter"/> when it may stand for less than a side's own end.
     /// </summary>
-    private static void LinkEnd(Frame joined, int other, int depth, RegisterValue end, long d, bool shorter)
+    private static void LinkEnd(Frame joined, int index, int other, int depth, RegisterValue end, long d, bool shorter)
     {
         var partner = joined.Variable(other);
         if (partner.Id == 0)
@@ -143,9 +144,9 @@ internal static class Links
             partner = partner with { Id = JoinId(depth, other), Delta = 0, Scale = 1 };
             Set(joined, other, partner);
         }
-        joined.SetVariable(Frame.Variables - 1, end with { Id = partner.Id, Scale = partner.Scale, Delta = partner.Delta + d });
+        joined.SetVariable(index, end with { Id = partner.Id, Scale = partner.Scale, Delta = partner.Delta + d });
         // Bytes pending past a side's end are not at the same distance from a shorter one.
-        if (shorter) joined.WritableStack.ForgetPending();
+        if (shorter) joined.WritableStack.ForgetPending(index - Frame.FirstRunEnd);
     }
 
     /// <summary>

@@ -36,7 +36,9 @@ internal static class MemoryAccess
                 if ((access & Access.Read) != 0)
                 {
                     var frame = step.State.Frames[pointer.Region].Stack;
-                    bool inRun = frame.RunEnd is { } end && lo >= frame.RunStart && EndsBefore(step.State, pointer, offset + size, end);
+                    bool inRun = false;
+                    for (int r = 0; r < frame.RunCount && !inRun; r++)
+                        inRun = lo >= frame.RunStart(r) && EndsBefore(step.State, pointer, offset + size, frame.RunEnd(r));
                     CheckInitialized(step, frame, (long)lo, (long)hi, what, forbidPointers, inRun);
                 }
                 break;
@@ -83,7 +85,7 @@ internal static class MemoryAccess
     private static bool EndsBefore(AbstractState state, RegisterValue pointer, long extent, RegisterValue end) =>
         Differences.UpperBound(state.Zone, pointer, end) is Int128 bound && bound + extent <= 0;
 
-    /// <param name="inRun">The zone proved the bytes inside the frame's filled run (so initialised), though the byte map cannot say so.</param>
+    /// <param name="inRun">The zone proved the bytes inside one of the frame's filled runs (so initialised), though the byte map cannot say so.</param>
     private static void CheckInitialized(Step step, StackFrame frame, long lo, long hi, Accessed what, bool forbidPointers, bool inRun)
     {
         for (long offset = lo; offset < hi; offset++)

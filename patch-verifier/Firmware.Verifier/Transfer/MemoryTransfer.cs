@@ -55,7 +55,7 @@ internal static class MemoryTransfer
         else
         {
             frame.WriteScalar(offset, (int)(pointer.Value.SMax - pointer.Value.SMin) + size, certain: pointer.Value.IsConst);
-            frame.ExtendRun(pointer, insn.Offset, size);
+            frame.ExtendRuns(pointer, insn.Offset, size);
         }
     }
 
