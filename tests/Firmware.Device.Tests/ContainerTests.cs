@@ -67,6 +67,21 @@ public sealed class ContainerTests(PatchKit kit) : IClassFixture<PatchKit>
     }
 
     [Fact]
+    public void A_deployed_container_keeps_compiled_code_only_for_the_threads_that_run_it()
+    {
+        var agent = DeviceAgent.Start(kit.Device("idle"));
+        Assert.True(agent.Install(kit.PackContainer(kit.Example("packet_rate_limit"), "limiter", 1)).Ok);
+        var programs = agent.ContainerNamed("limiter")!.Programs;
+        var hook = programs.Single(p => p.Trigger.Kind == TriggerKind.Hook);
+        var message = programs.Single(p => p.Trigger.Kind == TriggerKind.Message);
+
+        // Compiled once at deploy to check it loads, then freed: no firmware thread has called the hook yet.
+        Assert.Equal((0, 0), (hook.Runners, message.Runners));
+        Assert.True(agent.Deliver("limiter", BitConverter.GetBytes(10)));
+        Assert.Equal((0, 1), (hook.Runners, message.Runners));
+    }
+
+    [Fact]
     public void An_update_keeps_the_maps_when_they_are_defined_alike_and_resets_them_when_not()
     {
         var agent = DeviceAgent.Start(kit.Device("update"));

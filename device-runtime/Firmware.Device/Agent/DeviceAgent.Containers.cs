@@ -189,7 +189,7 @@ public sealed partial class DeviceAgent
         try
         {
             var container = new Container(spec, manifest.Sequence, programs, Board, EngineFor(Board), _containers.Telemetry, inherited, OnContainerFaulted, proofs);
-            container.Prepare();
+            container.Check();
             return (container, inherited is not null ? "state kept (same map definitions)" : $"state reset ({difference})");
         }
         catch (ProgramFormatException e)

@@ -225,7 +225,7 @@ public sealed partial class DeviceAgent
         var patch = new Patch(identity, program, hook, manifest.Kind, EngineFor(Board), limits, Board.Limits.FaultThreshold, OnUnhealthy, proofs);
         try
         {
-            patch.Prepare();
+            patch.Check();
         }
         catch (ProgramFormatException e)
         {

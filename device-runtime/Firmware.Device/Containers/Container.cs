@@ -66,10 +66,10 @@ public sealed class Container
     public bool IsRunning => Volatile.Read(ref _state) == (int)ContainerState.Running;
     public string? LastFault { get; private set; }
 
-    /// <summary>Compiles every program for the calling thread before the container is started (see <see cref="HostedProgram.Prepare"/>).</summary>
-    public void Prepare()
+    /// <summary>Compiles every program once before the container is started, keeping nothing (see <see cref="HostedProgram.Check"/>).</summary>
+    public void Check()
     {
-        foreach (var program in Programs) program.Prepare();
+        foreach (var program in Programs) program.Check();
     }
 
     internal void Start() => Volatile.Write(ref _state, (int)ContainerState.Running);

@@ -32,7 +32,10 @@ public sealed class TriggeredProgram : IHookHandler
     /// <summary>Timer runs so far: the ticks field of the timer context.</summary>
     internal ulong Ticks;
 
-    internal void Prepare() => _program.Prepare();
+    internal void Check() => _program.Check();
+
+    /// <inheritdoc cref="HostedProgram.Runners"/>
+    internal int Runners => _program.Runners;
 
     public bool Handle(ulong a0, ulong a1, ulong a2, ulong a3, out ulong result)
     {

@@ -48,8 +48,8 @@ public sealed class Patch : IHookHandler
     /// <summary>The last fault, for status reports.</summary>
     public Fault LastFault { get; private set; }
 
-    /// <inheritdoc cref="HostedProgram.Prepare"/>
-    public void Prepare() => _program.Prepare();
+    /// <inheritdoc cref="HostedProgram.Check"/>
+    public void Check() => _program.Check();
 
     public bool Handle(ulong a0, ulong a1, ulong a2, ulong a3, out ulong result)
     {

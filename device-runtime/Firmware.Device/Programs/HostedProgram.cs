@@ -41,11 +41,19 @@ public sealed class HostedProgram
     public IAccessProofs? Proofs { get; }
 
     /// <summary>
-    /// Compiles the program for the calling thread. Called before a program is attached, so the first
-    /// firmware call does not also pay for loading and compiling the compiler itself (seconds without
-    /// tiered JIT).
+    /// Compiles the program once and frees the result, before it is attached: an engine that cannot load it
+    /// refuses it here (<see cref="Ebpf.Programs.ProgramFormatException"/>), and the first triggered call does
+    /// not also pay for loading and compiling the compiler itself (seconds without tiered JIT). Nothing is
+    /// kept: the threads that run the program (firmware threads, the timer thread) each compile their own
+    /// runner on first use, so one kept for the installing thread would only cost memory.
     /// </summary>
+    public void Check() => new ProgramRunner(this).Dispose();
+
+    /// <summary>Compiles the program for the calling thread unless it has been already, so that the next run is only the run.</summary>
     public void Prepare() => _ = _runners.Value;
+
+    /// <summary>How many threads have a compiled runner for this program.</summary>
+    internal int Runners => _runners.Values.Count;
 
     /// <summary>Runs on the calling thread's runner: the arguments fill the context and r2..r5.</summary>
     public RunResult Run(ulong a0, ulong a1, ulong a2, ulong a3) => _runners.Value!.Run(a0, a1, a2, a3);
