@@ -21,7 +21,10 @@ internal sealed class StackFrame
 {
     public const int Size = 512;
     public const int Slots = Size / 8;
-    /// <summary>Runs kept per frame; a join that would start more keeps the lowest (their bytes stay as the byte map says).</summary>
+    /// <summary>
+    /// Runs kept per frame; a join that finds more keeps the first (each side's runs, then new ones from the lowest
+    /// address): the bytes of the others stay as the byte map says.
+    /// </summary>
     public const int MaxRuns = 4;
 
     private readonly StackByte[] _bytes = new StackByte[Size];
