@@ -56,9 +56,9 @@ public sealed class TriggeredProgram : IHookHandler
             return false;
         }
         // A thread's first run compiles the program for it: that is not the program's time.
-        _program.Prepare();
+        var runner = _program.Runner;
         long start = Stopwatch.GetTimestamp();
-        var outcome = _program.Run(a0, a1, a2, a3);
+        var outcome = runner.Run(a0, a1, a2, a3);
         long elapsed = Stopwatch.GetTimestamp() - start;
         Interlocked.Add(ref _totalTicks, elapsed);
         for (long max = Volatile.Read(ref _maxTicks); elapsed > max; max = Volatile.Read(ref _maxTicks))

@@ -49,14 +49,14 @@ public sealed class HostedProgram
     /// </summary>
     public void Check() => new ProgramRunner(this).Dispose();
 
-    /// <summary>Compiles the program for the calling thread unless it has been already, so that the next run is only the run.</summary>
-    public void Prepare() => _ = _runners.Value;
+    /// <summary>The calling thread's runner, compiled on the thread's first use.</summary>
+    internal ProgramRunner Runner => _runners.Value!;
 
     /// <summary>How many threads have a compiled runner for this program.</summary>
     internal int Runners => _runners.Values.Count;
 
     /// <summary>Runs on the calling thread's runner: the arguments fill the context and r2..r5.</summary>
-    public RunResult Run(ulong a0, ulong a1, ulong a2, ulong a3) => _runners.Value!.Run(a0, a1, a2, a3);
+    public RunResult Run(ulong a0, ulong a1, ulong a2, ulong a3) => Runner.Run(a0, a1, a2, a3);
 
     /// <summary>Runs, faults and budget overruns so far, over every thread.</summary>
     public ProgramStatistics Statistics()

@@ -29,8 +29,18 @@ internal sealed unsafe class ProgramRunner : IDisposable
         _hook = program.Context;
         var layout = _hook.Context;
         _fields = [.. layout.Fields.Select(f => (f.Offset, f.Size))];
-        _instance = new ProgramInstance(program.Program, program.Helpers, program.Maps, program.Limits);
-        _engine = Engines.Create(program.Engine, _instance, program.Proofs);
+        try
+        {
+            _instance = new ProgramInstance(program.Program, program.Helpers, program.Maps, program.Limits);
+            _engine = Engines.Create(program.Engine, _instance, program.Proofs);
+        }
+        catch
+        {
+            // A program the engine refuses leaves a half-built runner: its finalizer would find no engine.
+            GC.SuppressFinalize(this);
+            _instance?.Dispose();
+            throw;
+        }
         _context = (byte*)NativeMemory.AllocZeroed((nuint)Math.Max(layout.Size, 8));
         var readable = layout.Fields.Where(f => f.Access != Access.None).ToList();
         _buffers = [.. _hook.Buffers.Select(b => (IndexOf(b.Pointer), IndexOf(b.Length), b.Access))];
