@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using Firmware.Ebpf.Programs;
 using Firmware.Protocol.Boards;
 
@@ -35,19 +33,8 @@ public static class PatchCompiler
     /// </summary>
     public static CompileResult Compile(string source, string output, BoardCatalog catalog, BoardDefinition? board, string compiler = Compiler)
     {
-        var start = new ProcessStartInfo(compiler) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string argument in Arguments(source, output, catalog, board)) start.ArgumentList.Add(argument);
-        try
-        {
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            string stderr = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return new CompileResult(process.ExitCode, stdout.Result + stderr);
-        }
-        catch (Win32Exception)
-        {
-            throw new ProgramFormatException($"{compiler} not found: install clang-19 with `apt-get install clang-19` (Debian/Ubuntu)");
-        }
+        var result = ExternalTool.Run(compiler, Arguments(source, output, catalog, board))
+            ?? throw new ProgramFormatException($"{compiler} not found: install clang-19 with `apt-get install clang-19` (Debian/Ubuntu)");
+        return new CompileResult(result.ExitCode, result.Stdout + result.Stderr);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -86,24 +85,9 @@ public sealed record CortexFirmware(string ElfPath, byte[] BuildId)
 
     private static void Run(string tool, IEnumerable<string> arguments)
     {
-        var info = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string argument in arguments) info.ArgumentList.Add(argument);
-        Process process;
-        try
-        {
-            process = Process.Start(info)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            throw new InvalidOperationException($"{tool} not found: install gcc-arm-none-eabi (Debian) to build the Cortex-M firmware");
-        }
-        using (process)
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-                throw new InvalidOperationException($"{tool} failed (exit {process.ExitCode}): {stderr.Result.Trim()}");
-        }
+        var result = ExternalTool.Run(tool, arguments)
+            ?? throw new InvalidOperationException($"{tool} not found: install gcc-arm-none-eabi (Debian) to build the Cortex-M firmware");
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"{tool} failed (exit {result.ExitCode}): {result.Stderr.Trim()}");
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Firmware.Tools.Boards.Testing;
 
 /// <summary>
@@ -42,13 +40,8 @@ public static class EmulatedOpenSsl
 
     private static void Execute(string tool, IEnumerable<string> arguments, string directory)
     {
-        var start = new ProcessStartInfo(tool, arguments) { WorkingDirectory = directory, RedirectStandardError = true, RedirectStandardOutput = true };
-        using var process = Process.Start(start) ?? throw new BoardTestException($"cannot start {tool}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        _ = stdout.Result;
-        if (process.ExitCode != 0)
-            throw new BoardTestException($"{tool} {string.Join(' ', arguments)} failed (exit {process.ExitCode}): {errors.Trim()}");
+        var result = ExternalTool.Run(tool, arguments, directory) ?? throw new BoardTestException($"{tool} not found (it comes with Debian's apt and dpkg)");
+        if (result.ExitCode != 0)
+            throw new BoardTestException($"{tool} {string.Join(' ', arguments)} failed (exit {result.ExitCode}): {result.Stderr.Trim()}");
     }
 }
