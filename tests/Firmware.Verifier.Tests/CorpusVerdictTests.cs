@@ -22,8 +22,6 @@ public sealed class CorpusVerdictTests
     private static readonly Dictionary<string, string> KnownImprecise = new()
     {
         ["primes.c"] = "unbounded offset",
-        ["strings.c"] = "outside the 256-byte context",
-        ["tlv_parser.c"] = "outside the 256-byte context",
     };
 
     [Theory]

@@ -4,8 +4,9 @@ namespace Firmware.Verifier.Tests;
 
 /// <summary>
 /// Random programs shaped like patches: loads and stores off the buffer at fixed and at checked
-/// offsets, stack spills, arithmetic, forward branches and counted loops. The constants are drawn
-/// around the buffer's size, so about half are safe and the rest overrun by a little.
+/// offsets, offsets that are sums of two checked unknowns, indices counting down, stack spills,
+/// arithmetic, forward branches and counted loops. The constants are drawn around the buffer's size, so
+/// about half are safe and the rest overrun by a little.
 /// </summary>
 public sealed class SafeProgramGenerator(Random random, int memSize)
 {
@@ -26,8 +27,56 @@ public sealed class SafeProgramGenerator(Random random, int memSize)
 
     private void Block()
     {
-        switch (random.Next(11))
+        switch (random.Next(14))
         {
+            case 11:
+                // A record check on a sum, `i + size <= limit`, then a read at i + k for k < size (or k <= size).
+                Line($"r6 = *(u8 *)(r1 + {random.Next(memSize)})");
+                Line($"r8 = *(u8 *)(r1 + {random.Next(memSize)})");
+                Line("r9 = r6");
+                Line($"r9 {(random.Next(4) == 0 ? "-=" : "+=")} r8");
+                Line(random.Next(3) == 0 ? "if r9 > r2 goto +6" : $"if r9 > {Near(memSize)} goto +6");
+                Line($"r9 = *(u8 *)(r1 + {random.Next(memSize)})");
+                Line($"if r9 {(random.Next(4) == 0 ? ">" : ">=")} r8 goto +4");
+                Line("r7 = r1");
+                Line(random.Next(2) == 0 ? "r7 += r6" : "r7 += r9");
+                Line(random.Next(2) == 0 ? "r7 += r9" : "r7 += r6");
+                Line($"r{Reg()} = *(u8 *)(r7 + 0)");
+                break;
+            case 12:
+                // An index through its negation: c - x (or -x + c) checked, then x used.
+                Line($"r6 = *(u8 *)(r1 + {random.Next(memSize)})");
+                if (random.Next(2) == 0)
+                {
+                    Line($"r9 = {Near(memSize - 1)}");
+                    Line("r9 -= r6");
+                }
+                else
+                {
+                    Line("r9 = r6");
+                    Line("r9 = -r9");
+                    Line($"r9 += {Near(memSize - 1)}");
+                }
+                Line($"if r9 > {Near(memSize - 1)} goto +3");
+                Line("r7 = r1");
+                Line(random.Next(2) == 0 ? "r7 += r6" : "r7 += r9");
+                Line($"r{Reg()} = *(u8 *)(r7 + 0)");
+                break;
+            case 13:
+                // A loop reading at an index counting down from c while its counter counts up.
+                string down = $"down{_labels++}";
+                int start = Near(memSize - 1);
+                Line("r8 = 0");
+                Line($"r9 = {start}");
+                Line($"{down}:");
+                Line("r7 = r1");
+                Line("r7 += r9");
+                Line($"r{Reg()} = *(u8 *)(r7 + 0)");
+                Line("r9 -= 1");
+                Line("r8 += 1");
+                // Safe when the index stops at 0: at most start + 1 iterations.
+                Line($"if r8 < {Near(start + 1)} goto {down}");
+                break;
             case 9:
                 Line($"w{Reg()} {Ops[random.Next(Ops.Length)]} {(random.Next(2) == 0 ? $"w{Reg()}" : random.Next(-50, 50).ToString())}");
                 break;

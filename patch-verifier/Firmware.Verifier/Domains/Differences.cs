@@ -1,16 +1,17 @@
 namespace Firmware.Verifier.Domains;
 
 /// <summary>
-/// Upper bounds of x - y for two numbers of a state (scalars, pointer offsets, a filled run's end, the
-/// buffer length), from their intervals, their links and the state's <see cref="Zone"/>, and the zone a
-/// join keeps.
+/// Upper bounds of x - y and of x + y for two numbers of a state (scalars, pointer offsets, a filled run's
+/// end, the buffer length), from their intervals, their links and the state's <see cref="Zone"/>, and the
+/// zone a join keeps. A sum is a difference with one side negated (<see cref="Negated"/>), so one set of
+/// rules serves both.
 /// <para>
 /// The machine computes modulo 2^64, the zone in integers. A group's base b is fixed while its id lives
-/// (a new base gets a new id: <see cref="Zone.Without"/>); every member is b + delta modulo 2^64. For a
-/// member whose value and delta both lie within ±<see cref="Range"/>, value - delta is the one
-/// representative of b within ±2^62, the same for every such member at any time: that integer is the
-/// N(b) the zone bounds. So bounds are only made from and applied to such <em>usable</em> values, and a
-/// value that may wrap (2^63 - 1 + 1, a 32-bit result seen as 64 bits) takes no part.
+/// (a new base gets a new id: <see cref="Zone.Without"/>); every member is plus or minus b, plus its delta,
+/// modulo 2^64. For a member whose value and delta both lie within ±<see cref="Range"/>, ±(value - delta)
+/// is the one representative of b within ±2^62, the same for every such member at any time: that integer
+/// is the N(b) the zone bounds. So bounds are only made from and applied to such <em>usable</em> values,
+/// and a value that may wrap (2^63 - 1 + 1, a 32-bit result seen as 64 bits) takes no part.
 /// </para>
 /// </summary>
 internal static class Differences
@@ -20,8 +21,23 @@ internal static class Differences
     public static bool Usable(RegisterValue v) =>
         v.IsLinkable && v.Value.SMin >= -Range && v.Value.SMax <= Range && v.Delta is > -Range and < Range;
 
-    /// <summary>Whether the zone can name the value: a member of a group at scale 1.</summary>
-    private static bool Named(RegisterValue v) => v.Id != 0 && v.Scale == 1;
+    /// <summary>Whether the zone can name the value: a member of a group at scale 1 or -1.</summary>
+    private static bool Named(RegisterValue v) => v.Id != 0 && v.Scale is 1 or -1;
+
+    /// <summary>The zone's node for a named value: its group's base, or the base negated.</summary>
+    private static int Node(RegisterValue v) => Zone.Node(v.Id, v.Scale < 0);
+
+    /// <summary>
+    /// -v, as a value of the same group at the opposite scale: x + y &lt;= c is x - (-y) &lt;= c. Only its
+    /// signed bounds are kept (all the bounds here read), which spares a join normalising a scalar per pair.
+    /// </summary>
+    public static RegisterValue Negated(RegisterValue v) =>
+        v with
+        {
+            Value = v.Value.SMin == long.MinValue ? Scalar.Unknown : new Scalar(-v.Value.SMax, -v.Value.SMin, 0, ulong.MaxValue, Tnum.Unknown),
+            Scale = -v.Scale,
+            Delta = -v.Delta,
+        };
 
     /// <summary>The buffer length as a value of its group (its copies are linked to it at delta 0).</summary>
     public static RegisterValue BufferLength(AbstractState state) =>
@@ -32,16 +48,63 @@ internal static class Differences
     {
         if (!Usable(x) || !Usable(y)) return null;
         Int128 best = (Int128)x.Value.SMax - y.Value.SMin;
-        if (!Named(x) || !Named(y)) return best;
-        if (x.Id == y.Id) return Int128.Min(best, (Int128)x.Delta - y.Delta);
-        return zone.Bound(x.Id, y.Id) is long c ? Int128.Min(best, (Int128)c + x.Delta - y.Delta) : best;
+        return ZoneBound(zone, x, y) is Int128 c ? Int128.Min(best, c) : best;
+    }
+
+    /// <summary>The bound on x - y that links and the zone give (not the intervals), for usable values.</summary>
+    private static Int128? ZoneBound(Zone zone, RegisterValue x, RegisterValue y)
+    {
+        if (!Named(x) || !Named(y)) return null;
+        if (Node(x) == Node(y)) return (Int128)x.Delta - y.Delta;
+        return zone.Bound(Node(x), Node(y)) is long c ? (Int128)c + x.Delta - y.Delta : null;
+    }
+
+    /// <summary>What the zone says of x + y (pointer + index, `i + size`), or null when it says nothing.</summary>
+    public static Scalar? Sum(Zone zone, RegisterValue x, RegisterValue y)
+    {
+        if (zone.Count == 0 || !Usable(x) || !Usable(y)) return null;
+        Int128? above = ZoneBound(zone, x, Negated(y)), below = ZoneBound(zone, Negated(x), y);
+        if (above is null && below is null) return null;
+        Int128 max = Int128.Min(above ?? long.MaxValue, long.MaxValue), min = Int128.Max(below is Int128 b ? -b : long.MinValue, long.MinValue);
+        return min > max ? null : Scalar.Signed((long)min, (long)max);
     }
 
     /// <summary>The zone with x - y &lt;= c, for two named usable values (else unchanged).</summary>
     public static Zone Assume(Zone zone, RegisterValue x, RegisterValue y, long c)
     {
-        if (!Usable(x) || !Usable(y) || !Named(x) || !Named(y) || x.Id == y.Id) return zone;
-        return zone.With(x.Id, y.Id, c - x.Delta + y.Delta);
+        if (!Usable(x) || !Usable(y) || !Named(x) || !Named(y) || Node(x) == Node(y)) return zone;
+        return zone.With(Node(x), Node(y), c - x.Delta + y.Delta);
+    }
+
+    /// <summary>
+    /// Records that <paramref name="result"/>, a new group's base, is x + y (<paramref name="y"/> negated for
+    /// a difference), for values that cannot wrap: a later comparison of the result bounds the operands' sum,
+    /// and the result less either operand is the other, whose interval bounds that difference now
+    /// (`len - 1 - i` with i at least 0 is at most len - 1).
+    /// </summary>
+    public static void RecordSum(AbstractState state, RegisterValue result, RegisterValue x, RegisterValue y)
+    {
+        if (!Usable(result) || !Usable(x) || !Usable(y) || !Named(x) || !Named(y) || result.Scale != 1 || result.Delta != 0) return;
+        if (result.Id == x.Id || result.Id == y.Id || x.Id == y.Id) return;
+        var zone = state.Zone.WithSum(new SumFact(result.Id, Node(x), Node(y), x.Delta + y.Delta));
+        foreach (var (operand, other) in (ReadOnlySpan<(RegisterValue, RegisterValue)>)[(x, y), (y, x)])
+            zone = Assume(Assume(zone, result, operand, other.Value.SMax), operand, result, -other.Value.SMin);
+        state.Zone = zone;
+    }
+
+    /// <summary>
+    /// Turns the bounds a comparison just gave <paramref name="narrowed"/> into bounds on the operands of the
+    /// sums it is the result of: `i + 2 + size &lt;= len` bounds `i + size`.
+    /// </summary>
+    public static void BoundSums(AbstractState state, RegisterValue narrowed)
+    {
+        if (!Usable(narrowed) || narrowed.Id == 0 || narrowed.Scale != 1) return;
+        long lo = narrowed.Value.SMin - narrowed.Delta, hi = narrowed.Value.SMax - narrowed.Delta;
+        foreach (var sum in state.Zone.SumsOf(narrowed.Id))
+        {
+            // x + y = N - c, so x - (-y) <= hi - c and -x - y <= c - lo.
+            state.Zone = state.Zone.With(sum.X, Zone.Not(sum.Y), hi - sum.C).With(Zone.Not(sum.X), sum.Y, sum.C - lo);
+        }
     }
 
     /// <summary>
@@ -51,7 +114,8 @@ internal static class Differences
     /// </summary>
     public static void Unify(AbstractState state, RegisterValue x, RegisterValue y)
     {
-        if (!Named(x) || !Named(y) || x.Id == y.Id || state.Zone.Bound(x.Id, y.Id) is not long c || state.Zone.Bound(y.Id, x.Id) != -c) return;
+        if (x.Id == 0 || y.Id == 0 || x.Scale != 1 || y.Scale != 1 || x.Id == y.Id) return;
+        if (state.Zone.Bound(Node(x), Node(y)) is not long c || state.Zone.Bound(Node(y), Node(x)) != -c) return;
         // N(x) - N(y) = c: a member s * N(y) + d of y's group is s * N(x) + d - s * c (and the other way round).
         var (kept, gone, shift) = y.Id == AbstractState.BufferLengthId ? (y.Id, x.Id, c) : (x.Id, y.Id, -c);
         if (!Links.Fits(shift)) return;
@@ -64,23 +128,28 @@ internal static class Differences
     /// <summary>
     /// Tightens the intervals of the values the zone relates to <paramref name="narrowed"/>, which a
     /// comparison just narrowed: v - narrowed &lt;= c bounds v from above, narrowed - v &lt;= c from below
-    /// (`n >= 2` after `i &lt; n` makes a run that ends at a + n reach a + 2). The zone is closed, so one
-    /// step reaches every related value.
+    /// (`n >= 2` after `i &lt; n` makes a run that ends at a + n reach a + 2), and so do bounds on
+    /// v + narrowed (`size >= 2` after `i + size &lt;= 254` makes `i &lt;= 252`). The zone is closed, so
+    /// one step reaches every related value.
     /// </summary>
     public static void Tighten(AbstractState state, RegisterValue narrowed)
     {
         if (state.Zone.Count == 0 || !Usable(narrowed) || !Named(narrowed)) return;
         var zone = state.Zone;
+        var negated = Negated(narrowed);
         RegisterValue Update(RegisterValue v)
         {
             if (!Usable(v) || !Named(v) || v.Id == narrowed.Id) return v;
-            long? above = zone.Bound(v.Id, narrowed.Id), below = zone.Bound(narrowed.Id, v.Id);
-            if (above is null && below is null) return v;
-            Int128 shift = (Int128)v.Delta - narrowed.Delta;
-            Int128 max = above is long a ? narrowed.Value.SMax + a + shift : long.MaxValue;
-            Int128 min = below is long b ? narrowed.Value.SMin - b + shift : long.MinValue;
-            if (min > max || min < long.MinValue || max > long.MaxValue) return v;
-            return v.Value.Meet(Scalar.Signed((long)min, (long)max)) is { } value ? v with { Value = value } : v;
+            Int128 max = long.MaxValue, min = long.MinValue;
+            // v - w <= c bounds v from above, w - v <= c from below, for w = narrowed and w = -narrowed.
+            foreach (var w in (ReadOnlySpan<RegisterValue>)[narrowed, negated])
+            {
+                if (ZoneBound(zone, v, w) is Int128 above) max = Int128.Min(max, w.Value.SMax + above);
+                if (ZoneBound(zone, w, v) is Int128 below) min = Int128.Max(min, w.Value.SMin - below);
+            }
+            if (max == long.MaxValue && min == long.MinValue) return v;
+            if (min > max) return v;
+            return v.Value.Meet(Scalar.Signed((long)Int128.Max(min, long.MinValue), (long)Int128.Min(max, long.MaxValue))) is { } value ? v with { Value = value } : v;
         }
         state.UpdateAll(Update);
         state.BufferLength = Update(BufferLength(state)).Value;
@@ -116,27 +185,51 @@ internal static class Differences
             candidates[count++] = (-1, 0);
         if (count < 2) return Zone.Empty;
         candidates = candidates[..count];
-        Span<RegisterValue> sideA = count <= 64 ? stackalloc RegisterValue[count] : new RegisterValue[count];
-        Span<RegisterValue> sideB = count <= 64 ? stackalloc RegisterValue[count] : new RegisterValue[count];
-        Span<RegisterValue> sideJoined = count <= 64 ? stackalloc RegisterValue[count] : new RegisterValue[count];
+        // Each side's values, then their negations (at count + i): a sum is a difference with one side negated.
+        int terms = 2 * count;
+        Span<RegisterValue> sideA = terms <= 64 ? stackalloc RegisterValue[terms] : new RegisterValue[terms];
+        Span<RegisterValue> sideB = terms <= 64 ? stackalloc RegisterValue[terms] : new RegisterValue[terms];
+        Span<RegisterValue> sideJoined = terms <= 64 ? stackalloc RegisterValue[terms] : new RegisterValue[terms];
         for (int i = 0; i < count; i++)
+        {
             (sideA[i], sideB[i], sideJoined[i]) = (Variable(a, candidates[i]), Variable(b, candidates[i]), Variable(joined, candidates[i]));
+            (sideA[count + i], sideB[count + i], sideJoined[count + i]) = (Negated(sideA[i]), Negated(sideB[i]), Negated(sideJoined[i]));
+        }
         List<(int X, int Y, long C)>? bounds = null;
         for (int x = 0; x < count; x++)
         {
             for (int y = 0; y < count; y++)
             {
                 if (x == y) continue;
-                Int128 boundA = UpperBound(a.Zone, sideA[x], sideA[y])!.Value;
-                Int128 boundB = UpperBound(b.Zone, sideB[x], sideB[y])!.Value;
-                if (widen && boundB > boundA) continue;
-                Int128 bound = Int128.Max(boundA, boundB);
-                if (bound >= UpperBound(Zone.Empty, sideJoined[x], sideJoined[y])) continue;
-                if (Named(joined, candidates[x], ref sideJoined[x]) is { } nx && Named(joined, candidates[y], ref sideJoined[y]) is { } ny && nx.Id != ny.Id)
-                    (bounds ??= []).Add((nx.Id, ny.Id, (long)(bound - nx.Delta + ny.Delta)));
+                // x - y; and once per pair, x + y and -x - y (x - (-y) and -x - y).
+                foreach (var (negateX, negateY) in Signs)
+                {
+                    if ((negateX || negateY) && x > y) continue;
+                    int tx = negateX ? count + x : x, ty = negateY ? count + y : y;
+                    Int128 boundA = UpperBound(a.Zone, sideA[tx], sideA[ty])!.Value;
+                    Int128 boundB = UpperBound(b.Zone, sideB[tx], sideB[ty])!.Value;
+                    if (widen && boundB > boundA) continue;
+                    Int128 bound = Int128.Max(boundA, boundB);
+                    if (bound >= UpperBound(Zone.Empty, sideJoined[tx], sideJoined[ty])) continue;
+                    if (Name(joined, candidates, sideJoined, x) is not { } nx || Name(joined, candidates, sideJoined, y) is not { } ny || nx.Id == ny.Id)
+                        continue;
+                    var (vx, vy) = (sideJoined[tx], sideJoined[ty]);
+                    (bounds ??= []).Add((Node(vx), Node(vy), (long)(bound - vx.Delta + vy.Delta)));
+                }
             }
         }
         return bounds is null ? Zone.Empty : Zone.Closed(bounds);
+    }
+
+    private static readonly (bool NegateX, bool NegateY)[] Signs = [(false, false), (false, true), (true, false)];
+
+    /// <summary><see cref="Named(AbstractState, (int, int), ref RegisterValue)"/> for candidate <paramref name="i"/>, whose negation (at count + i) follows.</summary>
+    private static RegisterValue? Name(AbstractState joined, ReadOnlySpan<(int Frame, int Index)> candidates, Span<RegisterValue> sideJoined, int i)
+    {
+        bool unnamed = sideJoined[i].Id == 0;
+        var named = Named(joined, candidates[i], ref sideJoined[i]);
+        if (unnamed) sideJoined[candidates.Length + i] = Negated(sideJoined[i]);
+        return named;
     }
 
     private static bool Candidate(RegisterValue v) => Usable(v) && !v.Value.IsConst;

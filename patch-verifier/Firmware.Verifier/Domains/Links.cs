@@ -167,7 +167,8 @@ internal static class Links
     public static bool Fits(long v) => v is > -Limit and < Limit;
 
     /// <summary>
-    /// (k, c) with x = k * y + c on both sides (xa, ya on one, xb, yb on the other), k at least 1: read
+    /// (k, c) with x = k * y + c on both sides (xa, ya on one, xb, yb on the other), k at least 1 or -1
+    /// (an index counting down as another counts up): read
     /// from a side where they share an id, or through the two points two sides of constants give.
     /// Links relate numbers: a pointer's offset may be linked to a scalar.
     /// </summary>
@@ -187,7 +188,7 @@ internal static class Links
     {
         if (x.Id == 0 || x.Id != y.Id || x.Scale % y.Scale != 0) return null;
         long k = x.Scale / y.Scale;
-        return k >= 1 ? (k, x.Delta - k * y.Delta) : null;
+        return k is >= 1 or -1 ? (k, x.Delta - k * y.Delta) : null;
     }
 
     private static (long K, long C)? ThroughPoints(RegisterValue xa, RegisterValue ya, RegisterValue xb, RegisterValue yb)
@@ -195,7 +196,7 @@ internal static class Links
         if (Constant(xa) is not long x1 || Constant(ya) is not long y1 || Constant(xb) is not long x2 || Constant(yb) is not long y2) return null;
         if (y1 == y2) return x1 == x2 ? (1, x1 - y1) : null;
         long dx = x2 - x1, dy = y2 - y1;
-        if (dx % dy != 0 || dx / dy < 1 || !Fits(dx / dy)) return null;
+        if (dx % dy != 0 || dx / dy is < 1 and not -1 || !Fits(dx / dy)) return null;
         return (dx / dy, x1 - dx / dy * y1);
     }
 
@@ -221,7 +222,9 @@ internal static class Links
         long m = linked.Scale / narrowed.Scale;
         if (m == 1) return value.Shift(linked.Delta - narrowed.Delta);
         if (value.SMin <= -Limit || value.SMax >= Limit) return Scalar.Unknown;
-        Int128 min = (Int128)m * (value.SMin - narrowed.Delta) + linked.Delta, max = (Int128)m * (value.SMax - narrowed.Delta) + linked.Delta;
+        Int128 first = (Int128)m * (value.SMin - narrowed.Delta) + linked.Delta, last = (Int128)m * (value.SMax - narrowed.Delta) + linked.Delta;
+        // A negative scale (an index counting down) turns the bounds round.
+        var (min, max) = m > 0 ? (first, last) : (last, first);
         return min < long.MinValue || max > long.MaxValue ? Scalar.Unknown : Scalar.Signed((long)min, (long)max);
     }
 }

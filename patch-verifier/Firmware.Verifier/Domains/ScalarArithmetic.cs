@@ -57,8 +57,9 @@ internal static class ScalarArithmetic
     public static Scalar Neg(Scalar a, bool is64)
     {
         if (!is64) a = a.Low32();
-        var result = a.IsConst ? Scalar.Const(0UL - a.UMin) : Scalar.Unknown;
-        return is64 ? result : result.Low32();
+        if (a.IsConst) return is64 ? Scalar.Const(0UL - a.UMin) : Scalar.Const(0UL - a.UMin).Low32();
+        // -[min, max] is [-max, -min] unless min is the one value whose negation wraps.
+        return is64 && a.SMin != long.MinValue ? Scalar.Signed(-a.SMax, -a.SMin) : is64 ? Scalar.Unknown : Scalar.Unknown.Low32();
     }
 
     private static Scalar Bits(Tnum bits, ulong umin, ulong umax) =>

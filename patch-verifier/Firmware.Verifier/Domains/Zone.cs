@@ -1,80 +1,142 @@
 namespace Firmware.Verifier.Domains;
 
 /// <summary>
-/// Difference bounds between link groups (a zone, as PREVAIL keeps one): N(x) - N(y) &lt;= c, where N(g)
-/// is the base of link group g as an integer (see <see cref="Differences"/> for what that means modulo
-/// 2^64). Links are the zone's equalities: every member of a group is its base plus a delta, so one bound
-/// between two groups relates all their members. Sparse, kept closed (every bound a path of bounds implies
-/// is stored), and immutable: states share a zone until one of them learns something.
+/// Bounds between link groups (an octagon, kept as a difference-bound matrix over signed nodes): node
+/// 2g stands for N(g), the base of link group g as an integer (see <see cref="Differences"/> for what
+/// that means modulo 2^64), and node 2g + 1 for -N(g). A bound u - v &lt;= c between nodes so says
+/// N(x) - N(y) &lt;= c, N(x) + N(y) &lt;= c or -N(x) - N(y) &lt;= c: differences, as PREVAIL's zone keeps,
+/// and the sums that `i + size &lt;= len` and `n &lt; len - start` need. Every bound is kept with its twin
+/// (u - v &lt;= c is also -v - -u &lt;= c), and closed (every bound a path of bounds implies is stored).
+/// <para>
+/// Links are the zone's equalities: every member of a group is plus or minus its base, plus a delta, so one
+/// bound between two nodes relates all their members. Besides bounds a zone holds <see cref="SumFact"/>s,
+/// which a comparison of the sum turns into bounds. Sparse and immutable: states share a zone until one of
+/// them learns something.
+/// </para>
 /// </summary>
 internal sealed class Zone
 {
-    public static readonly Zone Empty = new([]);
+    public static readonly Zone Empty = new([], []);
 
     /// <summary>Bounds this large are dropped, so that adding two never overflows.</summary>
     private const long Limit = 1L << 62;
 
-    private readonly Dictionary<(int X, int Y), long> _bounds;
+    private readonly Dictionary<long, long> _bounds;
+    private readonly SumFact[] _sums;
 
-    private Zone(Dictionary<(int X, int Y), long> bounds) => _bounds = bounds;
+    private Zone(Dictionary<long, long> bounds, SumFact[] sums)
+    {
+        _bounds = bounds;
+        _sums = sums;
+    }
 
     public int Count => _bounds.Count;
 
-    /// <summary>The c of N(x) - N(y) &lt;= c, if one is known.</summary>
-    public long? Bound(int x, int y) => _bounds.TryGetValue((x, y), out long c) ? c : null;
+    /// <summary>The node standing for plus (or minus) the base of group <paramref name="id"/>.</summary>
+    public static int Node(int id, bool negative) => (id << 1) | (negative ? 1 : 0);
+
+    /// <summary>The node standing for the negation of <paramref name="node"/>.</summary>
+    public static int Not(int node) => node ^ 1;
+
+    /// <summary>The c of node x - node y &lt;= c, if one is known.</summary>
+    public long? Bound(int x, int y) => _bounds.Count != 0 && _bounds.TryGetValue(Key(x, y), out long c) ? c : null;
+
+    /// <summary>One 64-bit key per pair of nodes: cheaper to hash than a tuple, and bounds are looked up for every pair a join weighs.</summary>
+    private static long Key(int x, int y) => ((long)x << 32) | (uint)y;
+
+    private static (int X, int Y) Nodes(long key) => ((int)(key >> 32), (int)key);
 
     /// <summary>
-    /// This zone and N(x) - N(y) &lt;= c, closed: the bound joins every path through it (u to x, then
-    /// y to v). Returns this zone when it already implies the bound.
+    /// This zone and node x - node y &lt;= c with its twin, closed: each joins every path through it (u to x,
+    /// then y to v). Returns this zone when it already implies the bound.
     /// </summary>
     public Zone With(int x, int y, long c)
     {
         if (x == y || c is <= -Limit or >= Limit || Bound(x, y) <= c) return this;
-        var bounds = new Dictionary<(int, int), long>(_bounds);
+        var bounds = new Dictionary<long, long>(_bounds);
+        Close(bounds, x, y, c);
+        Close(bounds, Not(y), Not(x), c);
+        return new(bounds, _sums);
+    }
+
+    /// <summary>Adds x - y &lt;= c to closed bounds and every path through it, keeping them closed.</summary>
+    private static void Close(Dictionary<long, long> bounds, int x, int y, long c)
+    {
+        if (bounds.TryGetValue(Key(x, y), out long old) && old <= c) return;
         var into = new List<(int Node, long C)> { (x, 0) };
         var from = new List<(int Node, long C)> { (y, 0) };
-        foreach (var ((u, v), b) in _bounds)
+        foreach (var (key, b) in bounds)
         {
+            var (u, v) = Nodes(key);
             if (v == x) into.Add((u, b));
             if (u == y) from.Add((v, b));
         }
         foreach (var (u, a) in into)
             foreach (var (v, b) in from)
                 if (u != v) Tighten(bounds, u, v, (Int128)a + c + b);
-        return new(bounds);
     }
 
-    private static void Tighten(Dictionary<(int, int), long> bounds, int x, int y, Int128 c)
+    private static void Tighten(Dictionary<long, long> bounds, int x, int y, Int128 c)
     {
         if (c <= -Limit || c >= Limit) return;
-        if (!bounds.TryGetValue((x, y), out long old) || c < old) bounds[(x, y)] = (long)c;
+        if (!bounds.TryGetValue(Key(x, y), out long old) || c < old) bounds[Key(x, y)] = (long)c;
     }
 
-    /// <summary>The closed zone of <paramref name="bounds"/> (x, y, c: N(x) - N(y) &lt;= c): the tightest, then every path through them.</summary>
+    /// <summary>The closed zone of <paramref name="bounds"/> (x, y, c: node x - node y &lt;= c) and their twins: the tightest, then every path through them.</summary>
     public static Zone Closed(IReadOnlyList<(int X, int Y, long C)> bounds)
     {
         if (bounds.Count == 0) return Empty;
-        var closed = new Dictionary<(int, int), long>();
-        foreach (var (x, y, c) in bounds) Tighten(closed, x, y, c);
-        var nodes = bounds.SelectMany(b => (int[])[b.X, b.Y]).Distinct().ToArray();
+        var closed = new Dictionary<long, long>();
+        foreach (var (x, y, c) in bounds)
+        {
+            Tighten(closed, x, y, c);
+            Tighten(closed, Not(y), Not(x), c);
+        }
+        var nodes = closed.Keys.SelectMany(k => (int[])[Nodes(k).X, Nodes(k).Y]).Distinct().ToArray();
         // Floyd-Warshall over the few nodes the bounds name.
         foreach (int k in nodes)
             foreach (int u in nodes)
             {
-                if (u == k || !closed.TryGetValue((u, k), out long a)) continue;
+                if (u == k || !closed.TryGetValue(Key(u, k), out long a)) continue;
                 foreach (int v in nodes)
-                    if (v != k && v != u && closed.TryGetValue((k, v), out long b)) Tighten(closed, u, v, (Int128)a + b);
+                    if (v != k && v != u && closed.TryGetValue(Key(k, v), out long b)) Tighten(closed, u, v, (Int128)a + b);
             }
-        return new(closed);
+        return new(closed, []);
     }
 
-    /// <summary>This zone without bounds on <paramref name="id"/>: its group got a new base.</summary>
+    /// <summary>The sum facts whose result is group <paramref name="id"/>.</summary>
+    public IEnumerable<SumFact> SumsOf(int id)
+    {
+        foreach (var sum in _sums)
+            if (sum.Result == id) yield return sum;
+    }
+
+    /// <summary>This zone and <paramref name="sum"/>.</summary>
+    public Zone WithSum(SumFact sum) => new(_bounds, [.. _sums, sum]);
+
+    /// <summary>This zone without bounds or sums on <paramref name="id"/>: its group got a new base.</summary>
     public Zone Without(int id)
     {
-        if (!_bounds.Keys.Any(k => k.X == id || k.Y == id)) return this;
-        return new(_bounds.Where(b => b.Key.X != id && b.Key.Y != id).ToDictionary());
+        bool Names(int node) => node >> 1 == id;
+        bool sums = _sums.Any(s => s.Names(id));
+        bool Touches(long key) => Names(Nodes(key).X) || Names(Nodes(key).Y);
+        if (!sums && !_bounds.Keys.Any(Touches)) return this;
+        return new(_bounds.Where(b => !Touches(b.Key)).ToDictionary(),
+            sums ? [.. _sums.Where(s => !s.Names(id))] : _sums);
     }
 
     public bool SameAs(Zone other) =>
-        ReferenceEquals(this, other) || (_bounds.Count == other._bounds.Count && _bounds.All(b => other.Bound(b.Key.X, b.Key.Y) == b.Value));
+        ReferenceEquals(this, other) || (_bounds.Count == other._bounds.Count && _sums.AsSpan().SequenceEqual(other._sums)
+            && _bounds.All(b => other._bounds.TryGetValue(b.Key, out long c) && c == b.Value));
+}
+
+/// <summary>
+/// N(<see cref="Result"/>) = node <see cref="X"/> + node <see cref="Y"/> + <see cref="C"/>: the group of an
+/// addition's result (`i + 2 + size`) and the operands' nodes. Bounds on the result, once a comparison
+/// finds them, bound the sum of the operands (`i + size &lt;= len - 2`), which an access at `i + 2 + k` for
+/// `k &lt; size` needs. A join keeps none: they matter between an addition and the test that follows it.
+/// </summary>
+internal readonly record struct SumFact(int Result, int X, int Y, long C)
+{
+    public bool Names(int id) => Result == id || X >> 1 == id || Y >> 1 == id;
 }

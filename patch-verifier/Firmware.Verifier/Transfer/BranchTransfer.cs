@@ -48,9 +48,11 @@ internal static class BranchTransfer
         }
         var state = Start(step, taken);
         Narrow(state, insn.Dst, a, x);
+        Differences.BoundSums(state, state.Registers[insn.Dst]);
         if (insn.Source == OperandSource.X)
         {
             Narrow(state, insn.Src, b, y);
+            Differences.BoundSums(state, state.Registers[insn.Src]);
             Relate(state, step.Pc, insn, taken);
             Differences.Tighten(state, state.Registers[insn.Src]);
         }

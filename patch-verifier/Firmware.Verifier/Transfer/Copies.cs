@@ -13,17 +13,17 @@ internal static class Copies
     /// <summary>Ids named after an instruction are numbered from here, apart from lookup ids (pc + 1) and join ids.</summary>
     private const int LinkIdBase = 1 << 24;
 
-    /// <summary>Which of an instruction's values an id names: the copied value, or a comparison's operands.</summary>
-    public enum Use { Copy, FirstOperand, SecondOperand }
+    /// <summary>Which of an instruction's values an id names: the copied value, a comparison's or an addition's operands, an addition's result.</summary>
+    public enum Use { Copy, FirstOperand, SecondOperand, Result }
 
     /// <summary>
     /// The source with an id its copy can share: its own, or a new one named after this instruction
     /// (values that still hold that id from an earlier visit of the instruction lose it first).
     /// The caller stores the result back into the source and into the copy.
     /// </summary>
-    public static RegisterValue Linkable(Step step, RegisterValue source) => Linkable(step.State, step.Pc, source, Use.Copy);
+    public static RegisterValue Linkable(Step step, RegisterValue source, Use use = Use.Copy) => Linkable(step.State, step.Pc, source, use);
 
-    /// <inheritdoc cref="Linkable(Step, RegisterValue)"/>
+    /// <inheritdoc cref="Linkable(Step, RegisterValue, Use)"/>
     public static RegisterValue Linkable(AbstractState state, int pc, RegisterValue source, Use use)
     {
         if (!source.IsLinkable || source.Id != 0) return source;

@@ -1,0 +1,19 @@
+// expect: unsafe: outside the 256-byte context
+#include "corpus.h"
+
+/* As rest_of_buffer, but the callee reads s[n] while n <= max: one past the buffer. */
+static NOINLINE u64 scan(const u8 *s, u64 max)
+{
+    u64 n = 0;
+    while (n <= max && s[n] != ' ')
+        n++;
+    return n;
+}
+
+SEC("prog") u64 entry(u8 *buf, u64 len)
+{
+    u64 words = 0;
+    for (u64 start = 0; start < len && words < 64; words++)
+        start += scan(buf + start, len - start) + 1;
+    return words;
+}
