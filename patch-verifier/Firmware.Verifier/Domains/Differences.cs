@@ -86,10 +86,15 @@ internal static class Differences
     {
         if (!Usable(result) || !Usable(x) || !Usable(y) || !Named(x) || !Named(y) || result.Scale != 1 || result.Delta != 0) return;
         if (result.Id == x.Id || result.Id == y.Id || x.Id == y.Id) return;
-        var zone = state.Zone.WithSum(new SumFact(result.Id, Node(x), Node(y), x.Delta + y.Delta));
+        // result - x = y and result - y = x: each difference lies within the other operand's interval.
+        Span<(int, int, long)> bounds = stackalloc (int, int, long)[4];
+        int count = 0;
         foreach (var (operand, other) in (ReadOnlySpan<(RegisterValue, RegisterValue)>)[(x, y), (y, x)])
-            zone = Assume(Assume(zone, result, operand, other.Value.SMax), operand, result, -other.Value.SMin);
-        state.Zone = zone;
+        {
+            bounds[count++] = (Node(result), Node(operand), other.Value.SMax + operand.Delta);
+            bounds[count++] = (Node(operand), Node(result), -other.Value.SMin - operand.Delta);
+        }
+        state.Zone = state.Zone.With(bounds, new SumFact(result.Id, Node(x), Node(y), x.Delta + y.Delta));
     }
 
     /// <summary>
@@ -103,7 +108,7 @@ internal static class Differences
         foreach (var sum in state.Zone.SumsOf(narrowed.Id))
         {
             // x + y = N - c, so x - (-y) <= hi - c and -x - y <= c - lo.
-            state.Zone = state.Zone.With(sum.X, Zone.Not(sum.Y), hi - sum.C).With(Zone.Not(sum.X), sum.Y, sum.C - lo);
+            state.Zone = state.Zone.With([(sum.X, Zone.Not(sum.Y), hi - sum.C), (Zone.Not(sum.X), sum.Y, sum.C - lo)]);
         }
     }
 

@@ -50,29 +50,44 @@ internal sealed class Zone
     /// This zone and node x - node y &lt;= c with its twin, closed: each joins every path through it (u to x,
     /// then y to v). Returns this zone when it already implies the bound.
     /// </summary>
-    public Zone With(int x, int y, long c)
+    public Zone With(int x, int y, long c) => With([(x, y, c)]);
+
+    /// <summary>This zone and several bounds (x, y, c: node x - node y &lt;= c) with their twins, closed, in one copy.</summary>
+    public Zone With(ReadOnlySpan<(int X, int Y, long C)> added, SumFact? sum = null)
     {
-        if (x == y || c is <= -Limit or >= Limit || Bound(x, y) <= c) return this;
-        var bounds = new Dictionary<long, long>(_bounds);
-        Close(bounds, x, y, c);
-        Close(bounds, Not(y), Not(x), c);
-        return new(bounds, _sums);
+        Dictionary<long, long>? bounds = null;
+        foreach (var (x, y, c) in added)
+        {
+            if (x == y || c is <= -Limit or >= Limit || (bounds is null ? Bound(x, y) : Find(bounds, x, y)) <= c) continue;
+            bounds ??= new Dictionary<long, long>(_bounds);
+            Close(bounds, x, y, c);
+            Close(bounds, Not(y), Not(x), c);
+        }
+        if (bounds is null && sum is null) return this;
+        return new(bounds ?? _bounds, sum is { } s ? [.. _sums, s] : _sums);
     }
+
+    private static long? Find(Dictionary<long, long> bounds, int x, int y) => bounds.TryGetValue(Key(x, y), out long c) ? c : null;
 
     /// <summary>Adds x - y &lt;= c to closed bounds and every path through it, keeping them closed.</summary>
     private static void Close(Dictionary<long, long> bounds, int x, int y, long c)
     {
         if (bounds.TryGetValue(Key(x, y), out long old) && old <= c) return;
-        var into = new List<(int Node, long C)> { (x, 0) };
-        var from = new List<(int Node, long C)> { (y, 0) };
+        // The paths' ends are copied out first: tightening adds to the bounds being read.
+        int capacity = bounds.Count + 1;
+        Span<(int Node, long C)> into = capacity <= 128 ? stackalloc (int, long)[capacity] : new (int, long)[capacity];
+        Span<(int Node, long C)> from = capacity <= 128 ? stackalloc (int, long)[capacity] : new (int, long)[capacity];
+        int intoCount = 0, fromCount = 0;
+        into[intoCount++] = (x, 0);
+        from[fromCount++] = (y, 0);
         foreach (var (key, b) in bounds)
         {
             var (u, v) = Nodes(key);
-            if (v == x) into.Add((u, b));
-            if (u == y) from.Add((v, b));
+            if (v == x) into[intoCount++] = (u, b);
+            if (u == y) from[fromCount++] = (v, b);
         }
-        foreach (var (u, a) in into)
-            foreach (var (v, b) in from)
+        foreach (var (u, a) in into[..intoCount])
+            foreach (var (v, b) in from[..fromCount])
                 if (u != v) Tighten(bounds, u, v, (Int128)a + c + b);
     }
 
@@ -92,7 +107,13 @@ internal sealed class Zone
             Tighten(closed, x, y, c);
             Tighten(closed, Not(y), Not(x), c);
         }
-        var nodes = closed.Keys.SelectMany(k => (int[])[Nodes(k).X, Nodes(k).Y]).Distinct().ToArray();
+        var nodes = new List<int>(2 * closed.Count);
+        foreach (long key in closed.Keys)
+        {
+            var (x, y) = Nodes(key);
+            if (!nodes.Contains(x)) nodes.Add(x);
+            if (!nodes.Contains(y)) nodes.Add(y);
+        }
         // Floyd-Warshall over the few nodes the bounds name.
         foreach (int k in nodes)
             foreach (int u in nodes)
@@ -111,19 +132,19 @@ internal sealed class Zone
             if (sum.Result == id) yield return sum;
     }
 
-    /// <summary>This zone and <paramref name="sum"/>.</summary>
-    public Zone WithSum(SumFact sum) => new(_bounds, [.. _sums, sum]);
-
     /// <summary>This zone without bounds or sums on <paramref name="id"/>: its group got a new base.</summary>
     public Zone Without(int id)
     {
-        bool Names(int node) => node >> 1 == id;
-        bool sums = _sums.Any(s => s.Names(id));
-        bool Touches(long key) => Names(Nodes(key).X) || Names(Nodes(key).Y);
-        if (!sums && !_bounds.Keys.Any(Touches)) return this;
-        return new(_bounds.Where(b => !Touches(b.Key)).ToDictionary(),
+        // Loops rather than LINQ: every new id asks, and most zones hold nothing on it.
+        bool sums = false, bounds = false;
+        foreach (var sum in _sums) sums |= sum.Names(id);
+        foreach (long key in _bounds.Keys) bounds |= Touches(key, id);
+        if (!sums && !bounds) return this;
+        return new(bounds ? _bounds.Where(b => !Touches(b.Key, id)).ToDictionary() : _bounds,
             sums ? [.. _sums.Where(s => !s.Names(id))] : _sums);
     }
+
+    private static bool Touches(long key, int id) => Nodes(key).X >> 1 == id || Nodes(key).Y >> 1 == id;
 
     public bool SameAs(Zone other) =>
         ReferenceEquals(this, other) || (_bounds.Count == other._bounds.Count && _sums.AsSpan().SequenceEqual(other._sums)
