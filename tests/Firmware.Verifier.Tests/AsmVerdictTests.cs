@@ -2,7 +2,7 @@ namespace Firmware.Verifier.Tests;
 
 public sealed class AsmVerdictTests
 {
-    private static readonly AsmCase[] Every = [.. AsmCases.All, .. RelationCases.All, .. ZoneCases.All, .. SumCases.All];
+    private static readonly AsmCase[] Every = [.. AsmCases.All, .. RelationCases.All, .. ZoneCases.All, .. SumCases.All, .. IterationCases.All];
 
     public static TheoryData<AsmCase> Cases() => [.. Every];
 

@@ -15,23 +15,12 @@ public sealed class CorpusVerdictTests
     public static TheoryData<string> Labelled() => [.. Directory.GetFiles(Path.Combine(RepoPaths.Root, "tests", "data", "verifier"), "*.c")
         .Select(f => Path.GetFileName(f)!).Order()];
 
-    /// <summary>
-    /// Safe corpus programs the verifier still rejects through imprecision, with the reason (docs/verifier.md,
-    /// limits). Each must stay rejected with that message, so that an improvement shows up as a test to update.
-    /// </summary>
-    private static readonly Dictionary<string, string> KnownImprecise = new()
-    {
-        ["primes.c"] = "unbounded offset",
-    };
-
     [Theory]
     [MemberData(nameof(SafeCorpus))]
-    public void Corpus_program_is_accepted_unless_known_imprecise(string name)
+    public void Corpus_program_is_accepted(string name)
     {
         var program = BpfCompiler.Load(Path.Combine(RepoPaths.Root, "tests", "data", "corpus", name));
-        var result = Verifier.Verify(program, VerifierOptions.ForBuffer(MemSize));
-        var expected = KnownImprecise.TryGetValue(name, out var fragment) ? Expectation.Unsafe(fragment) : Expectation.Safe_;
-        expected.Check(result, name);
+        Expectation.Safe_.Check(Verifier.Verify(program, VerifierOptions.ForBuffer(MemSize)), name);
     }
 
     [Theory]

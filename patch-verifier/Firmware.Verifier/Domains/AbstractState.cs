@@ -14,6 +14,9 @@ internal sealed class AbstractState(List<Frame> frames, Scalar bufferLength, Zon
     public Scalar BufferLength { get; set; } = bufferLength;
     public Zone Zone { get; set; } = zone;
 
+    /// <summary>The iterations this state stands for (<see cref="Transfer.Partitions"/>); 0 for all.</summary>
+    public int Partition { get; set; }
+
     public Frame Current => Frames[^1];
     public int Depth => Frames.Count - 1;
     public RegisterValue[] Registers => Current.Registers;
@@ -23,7 +26,7 @@ internal sealed class AbstractState(List<Frame> frames, Scalar bufferLength, Zon
         // A loop rather than LINQ: every block and every taken branch copies its state.
         var frames = new List<Frame>(Frames.Count);
         foreach (var frame in Frames) frames.Add(frame.Clone());
-        return new(frames, BufferLength, Zone);
+        return new(frames, BufferLength, Zone) { Partition = Partition };
     }
 
     public AbstractState Join(AbstractState other, Thresholds? widen)
@@ -32,7 +35,7 @@ internal sealed class AbstractState(List<Frame> frames, Scalar bufferLength, Zon
         for (int i = 0; i < Frames.Count; i++)
             frames.Add(Frames[i].Join(other.Frames[i], widen, i));
         var length = BufferLength.Join(other.BufferLength);
-        var joined = new AbstractState(frames, widen is null ? length : BufferLength.Widen(length, widen), Zone.Empty);
+        var joined = new AbstractState(frames, widen is null ? length : BufferLength.Widen(length, widen), Zone.Empty) { Partition = Partition };
         joined.Zone = Differences.Join(joined, this, other, widen is not null);
         return joined;
     }

@@ -27,19 +27,38 @@ internal sealed class Analysis
     private readonly Thresholds _thresholds;
     private readonly bool[] _proven;
     private readonly Step _step;
-    private readonly Dictionary<(int Chain, int Pc), (AbstractState State, int Joins)> _states = [];
-    private readonly SortedSet<(int Chain, int Pc)> _work = [];
+    /// <summary>Null when iterations are not explored apart (the first, joined pass).</summary>
+    private readonly Partitions? _partitions;
+    private readonly int _maxVisited;
+    private readonly Dictionary<(int Chain, int Pc, int Partition), (AbstractState State, int Joins)> _states = [];
+    private readonly LoopRegions _regions;
+
+    /// <summary>
+    /// Blocks to run, lowest first: by call chain, then by pc, except that a loop region's blocks rank
+    /// together at its start, ordered by partition (iterations in the order they were found) and then by
+    /// pc, so that each iteration is finished before the next one starts and code after the region waits
+    /// for all of them.
+    /// </summary>
+    private readonly SortedSet<(int Chain, int Rank, int Partition, int Pc)> _work = [];
     private readonly Dictionary<string, int> _chains = [];
     private readonly HashSet<(int From, int To)> _edges = [];
     private readonly HashSet<int> _exits = [];
     private int _visited;
 
-    public Analysis(EbpfProgram program, VerifierOptions options)
+    /// <summary>Set when the pass stopped at its instruction budget rather than at an unsafe instruction.</summary>
+    public bool OutOfBudget { get; private set; }
+
+    /// <param name="exploreIterations">Whether loops that start from constants are followed one iteration at a time (<see cref="Partitions"/>).</param>
+    /// <param name="maxVisited">The instructions this pass may visit (<see cref="VerifierOptions.MaxInstructionsVisited"/> less what an earlier pass used).</param>
+    public Analysis(EbpfProgram program, VerifierOptions options, bool exploreIterations, int maxVisited)
     {
+        _maxVisited = maxVisited;
         _program = program;
         _options = options;
         _code = program.Instructions;
         _cfg = new ControlFlow(_code);
+        _regions = new LoopRegions(_code, _cfg);
+        _partitions = exploreIterations ? new Partitions(_regions) : null;
         _thresholds = new Thresholds(Constants(program, options));
         _proven = new bool[_code.Length];
         _step = new Step(program, options, _proven);
@@ -52,8 +71,9 @@ internal sealed class Analysis
             Propagate(0, EntryState.Create(_options));
             while (_work.Count > 0)
             {
-                var key = _work.Min;
-                _work.Remove(key);
+                var next = _work.Min;
+                _work.Remove(next);
+                var key = (next.Chain, next.Pc, next.Partition);
                 RunBlock(key.Pc, _states[key].State.Clone());
             }
             CheckLoopsExit();
@@ -72,8 +92,11 @@ internal sealed class Analysis
         while (true)
         {
             _step.Pc = pc;
-            if (++_visited > _options.MaxInstructionsVisited)
+            if (++_visited > _maxVisited)
+            {
+                OutOfBudget = true;
                 _step.Fail($"program too complex: more than {_options.MaxInstructionsVisited} instructions visited without reaching a fixpoint");
+            }
             var insn = _code[pc];
             switch (insn.Class)
             {
@@ -145,19 +168,52 @@ internal sealed class Analysis
 
     private void Propagate(int pc, AbstractState state)
     {
-        var key = (ChainOf(state), pc);
+        int chain = ChainOf(state);
+        bool loopHead = _cfg.IsLoopHead(pc);
+        if ((_partitions is null ? 0 : _partitions.At(chain, pc, loopHead, state)) is not int partition)
+        {
+            Fold(chain, pc);
+            partition = 0;
+        }
+        state.Partition = partition;
+        Store((chain, pc, partition), state, loopHead);
+    }
+
+    private (int, int, int, int) WorkItem((int Chain, int Pc, int Partition) key) =>
+        (key.Chain, _regions.RegionOf(key.Pc) is int r and >= 0 ? _regions.Start(r) : key.Pc, key.Partition, key.Pc);
+
+    /// <summary>Joins <paramref name="state"/> into the one stored under <paramref name="key"/>, queueing the block when that changes it.</summary>
+    private void Store((int Chain, int Pc, int Partition) key, AbstractState state, bool loopHead)
+    {
         if (!_states.TryGetValue(key, out var existing))
         {
             // Callers hand over states they no longer touch; blocks run on clones of the stored ones.
             _states[key] = (state, 0);
-            _work.Add(key);
+            _work.Add(WorkItem(key));
             return;
         }
-        bool widen = _cfg.IsLoopHead(pc) && existing.Joins >= WideningDelay;
+        bool widen = loopHead && existing.Joins >= WideningDelay;
         var joined = existing.State.Join(state, widen ? _thresholds : null);
         if (joined.SameAs(existing.State)) return;
         _states[key] = (joined, existing.Joins + 1);
-        _work.Add(key);
+        _work.Add(WorkItem(key));
+    }
+
+    /// <summary>
+    /// Stops exploring iterations apart in the region of <paramref name="pc"/> (it reached its limit of
+    /// partitions): every state of its partitions joins the region's partition 0.
+    /// </summary>
+    private void Fold(int chain, int pc)
+    {
+        _partitions!.Fold(chain, pc);
+        foreach (var key in _states.Keys.Where(k => k.Chain == chain && _partitions.FoldedInto(chain, k.Partition)).ToList())
+        {
+            var state = _states[key].State;
+            _states.Remove(key);
+            _work.Remove(WorkItem(key));
+            state.Partition = 0;
+            Store((key.Chain, key.Pc, 0), state, _cfg.IsLoopHead(key.Pc));
+        }
     }
 
     /// <summary>Interns the call chain (the return pcs of the active frames) as a small number.</summary>
