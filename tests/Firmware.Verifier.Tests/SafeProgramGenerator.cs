@@ -4,7 +4,8 @@ namespace Firmware.Verifier.Tests;
 
 /// <summary>
 /// Random programs shaped like patches: loads and stores off the buffer at fixed and at checked
-/// offsets, offsets that are sums of two checked unknowns, indices counting down, stack spills,
+/// offsets, offsets that are sums of two checked unknowns, indices counting down, squares kept as running
+/// sums (proved only an iteration at a time), stack spills,
 /// arithmetic, forward branches and counted loops. The constants are drawn around the buffer's size, so
 /// about half are safe and the rest overrun by a little.
 /// </summary>
@@ -27,8 +28,27 @@ public sealed class SafeProgramGenerator(Random random, int memSize)
 
     private void Block()
     {
-        switch (random.Next(14))
+        switch (random.Next(15))
         {
+            case 14:
+                // A square kept as a running sum, read at while the product in another register is in bounds:
+                // only following the loop an iteration at a time proves it.
+                string square = $"square{_labels++}";
+                Line("r6 = 0");
+                Line("r7 = 0");
+                Line($"{square}:");
+                Line("r8 = r6");
+                Line("r8 *= r6");
+                Line($"if r8 > {Near(memSize - 1)} goto +3");
+                Line("r9 = r1");
+                Line("r9 += r7");
+                Line($"r{Reg()} = *(u8 *)(r9 + 0)");
+                Line("r7 += r6");
+                Line("r7 += r6");
+                Line("r7 += 1");
+                Line("r6 += 1");
+                Line($"if r6 < {random.Next(1, 40)} goto {square}");
+                break;
             case 11:
                 // A record check on a sum, `i + size <= limit`, then a read at i + k for k < size (or k <= size).
                 Line($"r6 = *(u8 *)(r1 + {random.Next(memSize)})");
