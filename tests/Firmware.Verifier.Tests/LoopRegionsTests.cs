@@ -32,7 +32,7 @@ public sealed class LoopRegionsTests
         Assert.Equal([2, 5, 6], regions.InductionRegisters(region));
         Assert.Equal([5], regions.Counters(region));
         Assert.Equal(-1, regions.RegionOf(0));
-        Assert.Equal(-1, regions.RegionOf(10));
+        Assert.Equal(-1, regions.RegionOf(9));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using Firmware.Ebpf.Programs;
-using Firmware.Verifier.Cfg;
 using Firmware.Verifier.Transfer;
 
 namespace Firmware.Verifier;
@@ -16,9 +15,10 @@ public static class Verifier
     /// </summary>
     public static VerificationResult Verify(EbpfProgram program, VerifierOptions options)
     {
-        var joined = new Analysis(program, options, exploreIterations: false, options.MaxInstructionsVisited).Run();
+        var first = new Analysis(program, options, exploreIterations: false, options.MaxInstructionsVisited);
+        var joined = first.Run();
         int left = options.MaxInstructionsVisited - joined.InstructionsVisited;
-        if (joined.Accepted || left <= 0 || !LoopRegions.HasCounters(program.Instructions)) return joined;
+        if (joined.Accepted || left <= 0 || !first.CanExploreIterations) return joined;
         var analysis = new Analysis(program, options, exploreIterations: true, left);
         var apart = analysis.Run();
         return (analysis.OutOfBudget ? joined : apart) with { InstructionsVisited = joined.InstructionsVisited + apart.InstructionsVisited };

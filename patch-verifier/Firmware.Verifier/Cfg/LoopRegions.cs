@@ -14,6 +14,9 @@ internal sealed class LoopRegions
 {
     private readonly List<(int Start, int End, int[] Induction, int[] Counters)> _regions = [];
 
+    /// <summary>The region of each pc, or -1: asked on every state the analysis stores.</summary>
+    private readonly int[] _regionOf;
+
     public LoopRegions(Instruction[] code, ControlFlow cfg)
     {
         foreach (var (head, end) in cfg.Loops.OrderBy(l => l.Head))
@@ -29,22 +32,17 @@ internal sealed class LoopRegions
             int[] induction = Induction(code, start, end);
             _regions[r] = (start, end, induction, [.. induction.Where(i => Tested(code, start, end, i))]);
         }
+        _regionOf = new int[code.Length];
+        Array.Fill(_regionOf, -1);
+        for (int r = 0; r < _regions.Count; r++)
+            Array.Fill(_regionOf, r, _regions[r].Start, _regions[r].End - _regions[r].Start + 1);
     }
 
-    /// <summary>Whether some loop of <paramref name="code"/> has a counter, so that its iterations can be explored apart.</summary>
-    public static bool HasCounters(Instruction[] code)
-    {
-        var regions = new LoopRegions(code, new ControlFlow(code));
-        return regions._regions.Any(r => r.Counters.Length > 0);
-    }
+    /// <summary>Whether some region has a counter, so that its iterations can be explored apart.</summary>
+    public bool HasCounters => _regions.Any(r => r.Counters.Length > 0);
 
     /// <summary>The region that holds <paramref name="pc"/>, or -1.</summary>
-    public int RegionOf(int pc)
-    {
-        for (int r = 0; r < _regions.Count && _regions[r].Start <= pc; r++)
-            if (pc <= _regions[r].End) return r;
-        return -1;
-    }
+    public int RegionOf(int pc) => (uint)pc < (uint)_regionOf.Length ? _regionOf[pc] : -1;
 
     public int Start(int region) => _regions[region].Start;
 

@@ -73,8 +73,12 @@ internal static class Differences
     public static Zone Assume(Zone zone, RegisterValue x, RegisterValue y, long c)
     {
         if (!Usable(x) || !Usable(y) || !Named(x) || !Named(y) || Node(x) == Node(y)) return zone;
-        return zone.With(Node(x), Node(y), c - x.Delta + y.Delta);
+        var (nx, ny, bound) = Bound(x, y, c);
+        return zone.With(nx, ny, bound);
     }
+
+    /// <summary>x - y &lt;= c for two named values, as the bound between their nodes that says it.</summary>
+    private static (int X, int Y, long C) Bound(RegisterValue x, RegisterValue y, long c) => (Node(x), Node(y), c - x.Delta + y.Delta);
 
     /// <summary>
     /// Records that <paramref name="result"/>, a new group's base, is x + y (<paramref name="y"/> negated for
@@ -91,8 +95,8 @@ internal static class Differences
         int count = 0;
         foreach (var (operand, other) in (ReadOnlySpan<(RegisterValue, RegisterValue)>)[(x, y), (y, x)])
         {
-            bounds[count++] = (Node(result), Node(operand), other.Value.SMax + operand.Delta);
-            bounds[count++] = (Node(operand), Node(result), -other.Value.SMin - operand.Delta);
+            bounds[count++] = Bound(result, operand, other.Value.SMax);
+            bounds[count++] = Bound(operand, result, -other.Value.SMin);
         }
         state.Zone = state.Zone.With(bounds, new SumFact(result.Id, Node(x), Node(y), x.Delta + y.Delta));
     }

@@ -35,6 +35,9 @@ internal sealed class Zone
     /// <summary>The node standing for plus (or minus) the base of group <paramref name="id"/>.</summary>
     public static int Node(int id, bool negative) => (id << 1) | (negative ? 1 : 0);
 
+    /// <summary>The group whose base <paramref name="node"/> stands for, or its negation.</summary>
+    public static int IdOf(int node) => node >> 1;
+
     /// <summary>The node standing for the negation of <paramref name="node"/>.</summary>
     public static int Not(int node) => node ^ 1;
 
@@ -144,7 +147,7 @@ internal sealed class Zone
             sums ? [.. _sums.Where(s => !s.Names(id))] : _sums);
     }
 
-    private static bool Touches(long key, int id) => Nodes(key).X >> 1 == id || Nodes(key).Y >> 1 == id;
+    private static bool Touches(long key, int id) => IdOf(Nodes(key).X) == id || IdOf(Nodes(key).Y) == id;
 
     public bool SameAs(Zone other) =>
         ReferenceEquals(this, other) || (_bounds.Count == other._bounds.Count && _sums.AsSpan().SequenceEqual(other._sums)
@@ -159,5 +162,5 @@ internal sealed class Zone
 /// </summary>
 internal readonly record struct SumFact(int Result, int X, int Y, long C)
 {
-    public bool Names(int id) => Result == id || X >> 1 == id || Y >> 1 == id;
+    public bool Names(int id) => Result == id || Zone.IdOf(X) == id || Zone.IdOf(Y) == id;
 }

@@ -48,6 +48,9 @@ internal sealed class Analysis
     /// <summary>Set when the pass stopped at its instruction budget rather than at an unsafe instruction.</summary>
     public bool OutOfBudget { get; private set; }
 
+    /// <summary>Whether a loop of the program has a counter, so that a pass exploring iterations apart could differ.</summary>
+    public bool CanExploreIterations => _regions.HasCounters;
+
     /// <param name="exploreIterations">Whether loops that start from constants are followed one iteration at a time (<see cref="Partitions"/>).</param>
     /// <param name="maxVisited">The instructions this pass may visit (<see cref="VerifierOptions.MaxInstructionsVisited"/> less what an earlier pass used).</param>
     public Analysis(EbpfProgram program, VerifierOptions options, bool exploreIterations, int maxVisited)
